@@ -1,0 +1,18 @@
+// The ordered list of migrations. Add a new file (NNNN_name.ts) and one line here; never edit a released one.
+// Each migration is written against Kysely<any> so it stays frozen in time, and runs inside one transaction.
+import type { Kysely } from 'kysely';
+import type { Migration } from 'kysely/migration';
+import * as m0001 from './0001_foundation.ts';
+
+type Step = { up(db: Kysely<any>): Promise<void>; down?(db: Kysely<any>): Promise<void> };
+
+function transactional(step: Step): Migration {
+  return {
+    up: (db) => db.transaction().execute((trx) => step.up(trx)),
+    ...(step.down ? { down: (db: Kysely<any>) => db.transaction().execute((trx) => step.down!(trx)) } : {}),
+  };
+}
+
+export const migrations: Record<string, Migration> = {
+  '0001_foundation': transactional(m0001),
+};

@@ -1,0 +1,56 @@
+// The one place that decides who may do what. Routes ask `can`; queries narrow lists with `unitScope`.
+import type { Role } from './vocabulary.ts';
+
+export interface Actor {
+  id: number;
+  role: Role;
+  unitId: number;
+}
+
+export type Action =
+  | 'dashboard.view'
+  | 'unit.list'
+  | 'unit.view'
+  | 'unit.manage'
+  | 'user.list'
+  | 'user.view'
+  | 'user.manage'
+  | 'audit.view';
+
+/** What the action is aimed at, when it is aimed at one thing. */
+export interface Target {
+  unitId?: number;
+  userId?: number;
+}
+
+type Rule = (actor: Actor, target: Target | undefined) => boolean;
+
+const anyone: Rule = () => true;
+const roles = (...allowed: Role[]): Rule => (actor) => allowed.includes(actor.role);
+/** Bureau-wide readers see everything; a department user only its own unit. */
+const readScoped: Rule = (actor, target) =>
+  actor.role === 'admin' || actor.role === 'leader' ||
+  (actor.role === 'department' && (target?.unitId === undefined || target.unitId === actor.unitId));
+
+const rules: Record<Action, Rule> = {
+  'dashboard.view': anyone,
+  'unit.list': roles('admin', 'leader', 'department'),
+  'unit.view': readScoped,
+  'unit.manage': roles('admin'),
+  'user.list': roles('admin', 'leader', 'department'),
+  'user.view': (actor, target) => (target?.userId !== undefined && target.userId === actor.id) || readScoped(actor, target),
+  'user.manage': roles('admin'),
+  'audit.view': roles('admin', 'leader'),
+};
+
+export function can(actor: Actor, action: Action, target?: Target): boolean {
+  return rules[action](actor, target);
+}
+
+/** Which units' records a list may show: every unit, or only these. */
+export type UnitScope = { kind: 'all' } | { kind: 'units'; unitIds: number[] };
+
+export function unitScope(actor: Actor): UnitScope {
+  if (actor.role === 'admin' || actor.role === 'leader') return { kind: 'all' };
+  return { kind: 'units', unitIds: [actor.unitId] };
+}

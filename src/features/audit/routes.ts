@@ -1,0 +1,66 @@
+// The audit log page: every state change, filterable by who, what, which record and when.
+import { Router } from 'express';
+import type { Deps } from '../../context.ts';
+import { permit } from '../../web/auth.ts';
+import { text } from '../../web/form.ts';
+import { AUDIT_ACTION_LABELS, AUDIT_ENTITY_LABELS } from './actions.ts';
+import { AUDIT_PAGE_SIZE, searchAudit, type AuditFilter } from './queries.ts';
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A Shanghai calendar day (UTC+8, no daylight saving) as a UTC instant. */
+function shanghaiMidnight(date: string, plusDays = 0): string | undefined {
+  if (!DATE.test(date)) return undefined;
+  const t = Date.parse(`${date}T00:00:00+08:00`);
+  return Number.isNaN(t) ? undefined : new Date(t + plusDays * 86_400_000).toISOString();
+}
+
+/** Before → after, one line per changed field, for the table. */
+function changes(beforeJson: string | null, afterJson: string | null): { field: string; before: string; after: string }[] {
+  const parse = (s: string | null): Record<string, unknown> => {
+    try {
+      const v: unknown = s ? JSON.parse(s) : {};
+      return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : { 值: v };
+    } catch {
+      return {};
+    }
+  };
+  const before = parse(beforeJson);
+  const after = parse(afterJson);
+  const show = (v: unknown) => (v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v));
+  return [...new Set([...Object.keys(before), ...Object.keys(after)])].map((field) => ({ field, before: show(before[field]), after: show(after[field]) }));
+}
+
+export function auditRoutes(deps: Deps): Router {
+  const router = Router();
+  router.get('/audit', permit('audit.view'), async (req, res) => {
+    const form = {
+      actor: text(req.query, 'actor').trim().slice(0, 50),
+      action: text(req.query, 'action') in AUDIT_ACTION_LABELS ? text(req.query, 'action') : '',
+      entityType: text(req.query, 'entityType') in AUDIT_ENTITY_LABELS ? text(req.query, 'entityType') : '',
+      entityId: /^\d{1,10}$/.test(text(req.query, 'entityId')) ? text(req.query, 'entityId') : '',
+      from: DATE.test(text(req.query, 'from')) ? text(req.query, 'from') : '',
+      to: DATE.test(text(req.query, 'to')) ? text(req.query, 'to') : '',
+    };
+    const filter: AuditFilter = {
+      actor: form.actor, action: form.action, entityType: form.entityType, entityId: form.entityId,
+      fromIso: shanghaiMidnight(form.from), toIso: shanghaiMidnight(form.to, 1),
+    };
+    const page = Math.max(1, Number(text(req.query, 'page')) || 1);
+    const { total, rows } = await searchAudit(deps.db, filter, page);
+    const pages = Math.max(1, Math.ceil(total / AUDIT_PAGE_SIZE));
+    res.render('audit/index', {
+      title: '操作日志',
+      entries: rows.map((r) => ({
+        ...r,
+        actionLabel: AUDIT_ACTION_LABELS[r.action] ?? r.action,
+        entityLabel: AUDIT_ENTITY_LABELS[r.entity_type] ?? r.entity_type,
+        changes: changes(r.before_json, r.after_json),
+      })),
+      form, query: form, total, page, pages, hasPrev: page > 1, hasNext: page < pages,
+      actionOptions: Object.entries(AUDIT_ACTION_LABELS).map(([value, label]) => ({ value, label })),
+      entityOptions: Object.entries(AUDIT_ENTITY_LABELS).map(([value, label]) => ({ value, label })),
+    });
+  });
+  return router;
+}

@@ -1,0 +1,30 @@
+// The home page: who you are, and what your role lets you do from here.
+import { Router } from 'express';
+import type { Deps } from '../../context.ts';
+import { asActor } from '../../context.ts';
+import { can } from '../../domain/policy.ts';
+import { searchAudit } from '../audit/queries.ts';
+import { findUser } from '../users/queries.ts';
+
+export function dashboardRoutes(deps: Deps): Router {
+  const router = Router();
+  router.get('/', async (req, res) => {
+    const user = req.user!;
+    const actor = asActor(user);
+    const profile = await findUser(deps.db, user.id);
+    let overview: Record<string, number> | null = null;
+    if (user.role === 'admin' || user.role === 'leader') {
+      const n = (row: { n: number | string }) => Number(row.n);
+      const now = deps.clock.now().toISOString();
+      overview = {
+        units: n(await deps.db.selectFrom('units').select(({ fn }) => fn.countAll<number>().as('n')).where('active', '=', 1).executeTakeFirstOrThrow()),
+        users: n(await deps.db.selectFrom('users').select(({ fn }) => fn.countAll<number>().as('n')).where('active', '=', 1).executeTakeFirstOrThrow()),
+        locked: n(await deps.db.selectFrom('users').select(({ fn }) => fn.countAll<number>().as('n'))
+          .where('active', '=', 1).where('locked_until', '>', now).executeTakeFirstOrThrow()),
+      };
+    }
+    const recent = can(actor, 'audit.view') ? (await searchAudit(deps.db, {}, 1)).rows.slice(0, 8) : [];
+    res.render('dashboard/index', { title: '工作台', profile, overview, recent });
+  });
+  return router;
+}

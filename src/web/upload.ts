@@ -1,0 +1,28 @@
+// Single-file uploads (imports) held in memory with a size limit. The CSRF token of a multipart form
+// can only be read once multer has parsed the body, so it is checked here, for every upload route.
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import multer from 'multer';
+import { AppError } from './app-error.ts';
+import { verifyCsrf } from './csrf.ts';
+
+export function singleUpload(field: string, maxBytes: number): RequestHandler {
+  const parse = multer({ storage: multer.memoryStorage(), limits: { fileSize: maxBytes, files: 1, fields: 20 } }).single(field);
+  return (req: Request, res: Response, next: NextFunction) => {
+    parse(req, res, (err: unknown) => {
+      if (err instanceof multer.MulterError) {
+        const message = err.code === 'LIMIT_FILE_SIZE'
+          ? `上传的文件超过 ${Math.round(maxBytes / 1024 / 1024)} MB 的上限，请拆分后分批导入`
+          : `上传有误：一次只能上传一个文件（${err.code}）`;
+        return next(new AppError(413, message));
+      }
+      if (err) return next(err);
+      try {
+        verifyCsrf(req);
+      } catch (e) {
+        return next(e);
+      }
+      if (!req.file || req.file.size === 0) return next(new AppError(400, '请选择要上传的文件'));
+      next();
+    });
+  };
+}

@@ -35,15 +35,18 @@ export async function createApp(deps: Deps): Promise<express.Express> {
   app.use(express.urlencoded({ extended: false, limit: '1mb', parameterLimit: 2000 }));
   app.use(express.json({ limit: '1mb' }));
 
-  const idleMs = config.sessionIdleMinutes * 60_000;
+  // The idle timeout is enforced by loadCurrentUser (web/auth.ts). The cookie and the stored session outlive
+  // it by a day so that check is what ends an idle session and the login page can say why; a cookie the
+  // browser had already dropped would look like being signed out for no reason.
+  const keepMs = (config.sessionIdleMinutes + 24 * 60) * 60_000;
   app.use(session({
     name: 'sid',
     secret: await sessionSecret(deps),
-    store: new KyselySessionStore(deps.db, deps.clock, idleMs),
+    store: new KyselySessionStore(deps.db, deps.clock, keepMs),
     resave: false,
     saveUninitialized: false,
     rolling: true,
-    cookie: { httpOnly: true, sameSite: 'lax', secure: 'auto', maxAge: idleMs },
+    cookie: { httpOnly: true, sameSite: 'lax', secure: 'auto', maxAge: keepMs },
   }));
   app.use(flashMessages);
   app.use(csrfProtection);

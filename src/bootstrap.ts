@@ -29,7 +29,7 @@ export async function ensureFirstAdmin(deps: Deps): Promise<{ username: string; 
       must_change_password: config.adminPassword ? 0 : 1, password_changed_at: now, created_at: now, updated_at: now,
     }).returning('id').executeTakeFirstOrThrow();
     await recordAudit(trx, clock, SYSTEM_ACTOR, {
-      action: 'system.bootstrap', entityType: 'system', entityId: id, summary: `系统初始化：创建顶级单位和首个管理员账户 ${FIRST_ADMIN_USERNAME}`,
+      action: 'system.bootstrap', entityType: 'user', entityId: id, summary: `系统初始化：创建顶级单位和首个管理员账户 ${FIRST_ADMIN_USERNAME}`,
     });
   });
   return { username: FIRST_ADMIN_USERNAME, generatedPassword: config.adminPassword ? null : password };

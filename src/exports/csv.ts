@@ -15,6 +15,10 @@ export function decodeCsv(buffer: Buffer): DecodeResult {
   if (buffer.length >= 2 && ((buffer[0] === 0xff && buffer[1] === 0xfe) || (buffer[0] === 0xfe && buffer[1] === 0xff))) {
     return { ok: false, message: '文件为 UTF-16 编码，无法读取：请在 Excel 中“另存为”“CSV UTF-8（逗号分隔）”或 .xlsx 后重新上传' };
   }
+  // Text never holds NUL bytes; a workbook, image or archive renamed to .csv does (GB18030 would decode it into gibberish).
+  if (buffer.includes(0)) {
+    return { ok: false, message: '文件不是文本格式的 CSV（可能是 Excel 工作簿或其他文件改了扩展名）：请上传 .xlsx 文件，或在 Excel 中另存为“CSV UTF-8”后重新上传' };
+  }
   try {
     const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(buffer);
     return { ok: true, text, encoding: 'utf-8' };

@@ -42,6 +42,9 @@ export function loadCurrentUser(deps: Deps): RequestHandler {
       unitId: row.unit_id, unitName: row.unit_name, mustChangePassword: row.must_change_password === 1,
     };
     req.user = user;
+    // Pages for signed-in users hold personal and case data (and sometimes a one-time password):
+    // never keep them in a browser or proxy cache, so the back button after logout shows nothing.
+    res.set('Cache-Control', 'no-store');
     res.locals.currentUser = user;
     res.locals.nav = navigationFor(user, req.path);
     next();

@@ -1,10 +1,17 @@
 // Synchroniser-token CSRF protection: one token per session, sent back in a hidden `_csrf` field
-// (or an X-CSRF-Token header). Multipart bodies are checked after multer has parsed them (see upload.ts).
+// (or an X-CSRF-Token header). Upload routes check theirs once multer has parsed the body (see upload.ts).
 import crypto from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import { AppError } from './app-error.ts';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Routes that take a file. Their multipart body can only be read by multer, so singleUpload (upload.ts) checks
+ * the token once it is parsed. Anywhere else a multipart body is checked here like any other, and so refused:
+ * no parser reads it, and skipping the check would let a cross-site multipart form through.
+ */
+const UPLOAD_PATHS = new Set(['/units/import', '/users/import']);
 
 export function csrfToken(req: Request): string {
   if (!req.session.csrfToken) req.session.csrfToken = crypto.randomBytes(32).toString('base64url');
@@ -22,7 +29,7 @@ export function verifyCsrf(req: Request): void {
 export function csrfProtection(req: Request, res: Response, next: NextFunction): void {
   // Made on first use (when a page with a form renders), so redirects and assets create no session.
   Object.defineProperty(res.locals, 'csrfToken', { enumerable: true, configurable: true, get: () => csrfToken(req) });
-  if (SAFE_METHODS.has(req.method) || req.is('multipart/form-data')) return next();
+  if (SAFE_METHODS.has(req.method) || (req.is('multipart/form-data') && UPLOAD_PATHS.has(req.path))) return next();
   verifyCsrf(req);
   next();
 }

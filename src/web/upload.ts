@@ -21,7 +21,8 @@ export function singleUpload(field: string, maxBytes: number): RequestHandler {
       } catch (e) {
         return next(e);
       }
-      if (!req.file || req.file.size === 0) return next(new AppError(400, '请选择要上传的文件'));
+      if (!req.file) return next(new AppError(400, '请选择要上传的文件'));
+      if (req.file.size === 0) return next(new AppError(400, `上传的文件“${req.file.originalname}”是空的（0 字节），请检查后重新选择`));
       next();
     });
   };

@@ -59,6 +59,7 @@ describe('administrator journey', () => {
     await page.goto(`${base}/`);
     await expect.poll(() => new URL(page.url()).pathname).toBe('/login');
     expect(new URL(page.url()).searchParams.get('next')).toBe('/');
+    await shot('login');
 
     await page.getByLabel('用户名').fill('admin');
     await page.getByLabel('密码').fill(ADMIN_PASSWORD);
@@ -110,6 +111,7 @@ describe('administrator journey', () => {
     expect(await entry.count()).toBe(1);
     expect(await entry.textContent()).toContain('新建单位');
     expect(await entry.textContent()).toContain('系统管理员');
+    await shot('audit');
   });
 
   it('imports units from a CSV file and sees them in the tree', async () => {
@@ -130,6 +132,7 @@ describe('administrator journey', () => {
     expect(names).toEqual(expect.arrayContaining(['市市场监督管理局', '海林市司法局', '长汀镇']));
     // The town sits directly under its county bureau.
     expect(names.indexOf('长汀镇')).toBe(names.indexOf('海林市司法局') + 1);
+    await shot('unit-tree-after-import');
 
     // A bad file is rejected as a whole, with every problem listed by row.
     const bad = path.join(t.dir, 'bad.csv');

@@ -25,3 +25,23 @@ export const AUDIT_ENTITY_LABELS: Record<string, string> = {
   unit: '单位',
   user: '用户',
 };
+
+/** Column names in before/after snapshots, as the log page shows them. */
+export const AUDIT_FIELD_LABELS: Record<string, string> = {
+  code: '单位编码',
+  name: '单位名称',
+  kind: '单位类型',
+  parent_id: '上级单位',
+  active: '状态',
+  display_name: '姓名',
+  username: '用户名',
+  role: '角色',
+  unit_id: '所属单位',
+  pool_type: '评查员类别',
+  case_types: '可评案卷类型',
+  phone: '联系电话',
+  locked_until: '锁定至',
+  file: '文件',
+  codes: '单位编码',
+  usernames: '用户名',
+};

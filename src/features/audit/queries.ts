@@ -1,4 +1,5 @@
 import type { DbOrTrx } from '../../db/connection.ts';
+import { containsText } from '../../db/contains.ts';
 
 export interface AuditFilter {
   actor?: string;
@@ -13,7 +14,8 @@ export const AUDIT_PAGE_SIZE = 50;
 
 export async function searchAudit(db: DbOrTrx, filter: AuditFilter, page: number) {
   let q = db.selectFrom('audit_log');
-  if (filter.actor) q = q.where('actor_name', 'like', `%${filter.actor.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+  const actor = filter.actor;
+  if (actor) q = q.where(({ ref }) => containsText(ref('actor_name'), actor));
   if (filter.action) q = q.where('action', '=', filter.action);
   if (filter.entityType) q = q.where('entity_type', '=', filter.entityType);
   if (filter.entityId) q = q.where('entity_id', '=', filter.entityId);

@@ -3,7 +3,11 @@ import { Router } from 'express';
 import type { Deps } from '../../context.ts';
 import { permit } from '../../web/auth.ts';
 import { text } from '../../web/form.ts';
-import { AUDIT_ACTION_LABELS, AUDIT_ENTITY_LABELS } from './actions.ts';
+import {
+  CASE_TYPE_LABELS, REVIEWER_POOL_LABELS, ROLE_LABELS, UNIT_KIND_LABELS,
+  type CaseType, type ReviewerPool, type Role, type UnitKind,
+} from '../../domain/vocabulary.ts';
+import { AUDIT_ACTION_LABELS, AUDIT_ENTITY_LABELS, AUDIT_FIELD_LABELS } from './actions.ts';
 import { AUDIT_PAGE_SIZE, searchAudit, type AuditFilter } from './queries.ts';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -15,20 +19,47 @@ function shanghaiMidnight(date: string, plusDays = 0): string | undefined {
   return Number.isNaN(t) ? undefined : new Date(t + plusDays * 86_400_000).toISOString();
 }
 
-/** Before → after, one line per changed field, for the table. */
-function changes(beforeJson: string | null, afterJson: string | null): { field: string; before: string; after: string }[] {
-  const parse = (s: string | null): Record<string, unknown> => {
+type Json = Record<string, unknown>;
+
+function parseSnapshot(s: string | null): Json {
+  try {
+    const v: unknown = s ? JSON.parse(s) : {};
+    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : { 值: v };
+  } catch {
+    return {};
+  }
+}
+
+/** A stored value as a person reads it: codes become their Chinese labels, unit ids the unit's name. */
+function describeValue(field: string, value: unknown, unitNames: ReadonlyMap<number, string>): string {
+  if (value === undefined || value === null || value === '') return '（空）';
+  if (field === 'active') return value === 1 || value === true ? '启用' : '停用';
+  if ((field === 'unit_id' || field === 'parent_id') && typeof value === 'number') return unitNames.get(value) ?? `#${value}`;
+  if (field === 'kind') return UNIT_KIND_LABELS[value as UnitKind] ?? String(value);
+  if (field === 'role') return ROLE_LABELS[value as Role] ?? String(value);
+  if (field === 'pool_type') return REVIEWER_POOL_LABELS[value as ReviewerPool] ?? String(value);
+  if (field === 'case_types') {
+    let list: unknown = value;
     try {
-      const v: unknown = s ? JSON.parse(s) : {};
-      return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : { 值: v };
+      if (typeof value === 'string') list = JSON.parse(value);
     } catch {
-      return {};
+      return value as string;
     }
-  };
-  const before = parse(beforeJson);
-  const after = parse(afterJson);
-  const show = (v: unknown) => (v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v));
-  return [...new Set([...Object.keys(before), ...Object.keys(after)])].map((field) => ({ field, before: show(before[field]), after: show(after[field]) }));
+    return Array.isArray(list) && list.length > 0 ? list.map((c) => CASE_TYPE_LABELS[c as CaseType] ?? String(c)).join('、') : '（不限）';
+  }
+  if (Array.isArray(value)) return value.join('、');
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/** Before → after, one line per changed field, for the table. */
+function changes(beforeJson: string | null, afterJson: string | null, unitNames: ReadonlyMap<number, string>) {
+  const before = parseSnapshot(beforeJson);
+  const after = parseSnapshot(afterJson);
+  return [...new Set([...Object.keys(before), ...Object.keys(after)])].map((field) => ({
+    field: AUDIT_FIELD_LABELS[field] ?? field,
+    before: field in before ? describeValue(field, before[field], unitNames) : '',
+    after: field in after ? describeValue(field, after[field], unitNames) : '',
+  }));
 }
 
 export function auditRoutes(deps: Deps): Router {
@@ -48,6 +79,7 @@ export function auditRoutes(deps: Deps): Router {
     };
     const page = Math.max(1, Number(text(req.query, 'page')) || 1);
     const { total, rows } = await searchAudit(deps.db, filter, page);
+    const unitNames = new Map((await deps.db.selectFrom('units').select(['id', 'name']).execute()).map((u) => [u.id, u.name]));
     const pages = Math.max(1, Math.ceil(total / AUDIT_PAGE_SIZE));
     res.render('audit/index', {
       title: '操作日志',
@@ -55,7 +87,7 @@ export function auditRoutes(deps: Deps): Router {
         ...r,
         actionLabel: AUDIT_ACTION_LABELS[r.action] ?? r.action,
         entityLabel: AUDIT_ENTITY_LABELS[r.entity_type] ?? r.entity_type,
-        changes: changes(r.before_json, r.after_json),
+        changes: changes(r.before_json, r.after_json, unitNames),
       })),
       form, query: form, total, page, pages, hasPrev: page > 1, hasNext: page < pages,
       actionOptions: Object.entries(AUDIT_ACTION_LABELS).map(([value, label]) => ({ value, label })),

@@ -23,8 +23,12 @@ export function dashboardRoutes(deps: Deps): Router {
           .where('active', '=', 1).where('locked_until', '>', now).executeTakeFirstOrThrow()),
       };
     }
+    // The login before this one, from the audit log, so a user can spot a login that was not theirs.
+    const previousLogin = await deps.db.selectFrom('audit_log').select(['at', 'ip'])
+      .where('action', '=', 'auth.login').where('entity_type', '=', 'user').where('entity_id', '=', String(user.id))
+      .orderBy('id', 'desc').limit(1).offset(1).executeTakeFirst();
     const recent = can(actor, 'audit.view') ? (await searchAudit(deps.db, {}, 1)).rows.slice(0, 8) : [];
-    res.render('dashboard/index', { title: '工作台', profile, overview, recent });
+    res.render('dashboard/index', { title: '工作台', profile, previousLogin, overview, recent });
   });
   return router;
 }

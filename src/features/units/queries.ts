@@ -42,3 +42,10 @@ export async function countActiveUsers(db: DbOrTrx, unitId: number): Promise<num
     .where('unit_id', '=', unitId).where('active', '=', 1).executeTakeFirstOrThrow();
   return Number(row.n);
 }
+
+/** Accounts (active or not) of the given roles in a unit: administrators and leaders belong to bureaus. */
+export async function countUsersWithRoles(db: DbOrTrx, unitId: number, roles: readonly string[]): Promise<number> {
+  const row = await db.selectFrom('users').select(({ fn }) => fn.countAll<number>().as('n'))
+    .where('unit_id', '=', unitId).where('role', 'in', [...roles]).executeTakeFirstOrThrow();
+  return Number(row.n);
+}

@@ -39,7 +39,7 @@ export function unitRoutes(deps: Deps): Router {
 
   router.get('/units', permit('unit.list'), async (req, res) => {
     const ctx = ctxOf(req, deps);
-    res.render('units/index', { title: '单位管理', units: await listUnitTree(ctx), canManage: can(asActor(ctx.actor), 'unit.manage') });
+    res.render('units/index', { title: ctx.actor.role === 'department' ? '本单位' : '单位管理', units: await listUnitTree(ctx), canManage: can(asActor(ctx.actor), 'unit.manage') });
   });
 
   router.get('/units/new', permit('unit.manage'), async (req, res) => {
@@ -99,6 +99,9 @@ export function unitRoutes(deps: Deps): Router {
     res.render('units/show', {
       title: detail.unit.name,
       ...detail,
+      // Neighbouring units are linked only where the user may open them (a department user sees its own unit only).
+      canSeeParent: detail.parent !== null && can(actor, 'unit.view', { unitId: detail.parent.id }),
+      children: detail.children.map((c) => ({ ...c, canView: can(actor, 'unit.view', { unitId: c.id }) })),
       users: can(actor, 'user.list') ? await usersOfUnit(deps.db, id) : null,
       canManage: can(actor, 'unit.manage'),
       canSeeUsers: can(actor, 'user.view', { unitId: id }),

@@ -1,5 +1,6 @@
 // Creating, editing, (de)activating and importing units. Every change is audited and runs in one transaction.
 import type { Ctx } from '../../context.ts';
+import type { DbOrTrx } from '../../db/connection.ts';
 import { nowIso } from '../../context.ts';
 import type { FieldProblem } from '../../domain/errors.ts';
 import {
@@ -8,10 +9,10 @@ import {
 } from '../../domain/units.ts';
 import { unitScope } from '../../domain/policy.ts';
 import { asActor } from '../../context.ts';
-import { UNIT_KIND_LABELS, type UnitKind } from '../../domain/vocabulary.ts';
+import { isUnitKind, UNIT_KIND_LABELS, type UnitKind } from '../../domain/vocabulary.ts';
 import { conflict, notFound, ValidationError } from '../../web/app-error.ts';
 import { changedFields, recordAudit, type AuditActor } from '../audit/record.ts';
-import { allUnits, countActiveChildren, countActiveUsers, findUnit, toNode, unitsInScope } from './queries.ts';
+import { allUnits, countActiveChildren, countActiveUsers, countUsersWithRoles, findUnit, toNode, unitsInScope } from './queries.ts';
 
 export interface UnitInput {
   code: string;
@@ -49,6 +50,19 @@ function treeProblems(units: readonly UnitNode[], input: UnitInput, selfId: numb
   return problems;
 }
 
+/** A new kind must still fit the units below it and the people in it. */
+async function kindChangeProblems(trx: DbOrTrx, units: readonly UnitNode[], id: number, kind: UnitKind): Promise<FieldProblem[]> {
+  const problems: FieldProblem[] = [];
+  for (const child of units.filter((u) => u.parentId === id)) {
+    const problem = parentProblem(child.kind, kind);
+    if (problem) problems.push({ field: 'kind', message: `下级单位“${child.name}”不能留在本单位之下：${problem}，请先调整下级单位` });
+  }
+  if (kind !== 'bureau' && (await countUsersWithRoles(trx, id, ['admin', 'leader'])) > 0) {
+    problems.push({ field: 'kind', message: '本单位有管理员或领导账户，他们只能属于司法局，请先调整这些账户' });
+  }
+  return problems;
+}
+
 export async function createUnit(ctx: Ctx, input: UnitInput): Promise<number> {
   return ctx.db.transaction().execute(async (trx) => {
     const problems = treeProblems(await allUnits(trx), input, null);
@@ -69,7 +83,9 @@ export async function updateUnit(ctx: Ctx, id: number, input: UnitInput): Promis
   await ctx.db.transaction().execute(async (trx) => {
     const current = await findUnit(trx, id);
     if (!current) throw notFound('单位');
-    const problems = treeProblems(await allUnits(trx), input, id);
+    const units = await allUnits(trx);
+    const problems = treeProblems(units, input, id);
+    if (input.kind !== current.kind && isUnitKind(input.kind)) problems.push(...await kindChangeProblems(trx, units, id, input.kind));
     if (problems.length > 0) throw new ValidationError(problems);
     const next = { code: input.code.trim(), name: input.name.trim(), kind: input.kind, parent_id: input.parentId };
     const diff = changedFields(current, next);

@@ -1,4 +1,5 @@
 import type { DbOrTrx } from '../../db/connection.ts';
+import { containsText } from '../../db/contains.ts';
 import type { UnitScope } from '../../domain/policy.ts';
 
 export interface UserFilter {
@@ -19,11 +20,8 @@ export async function usersInScope(db: DbOrTrx, scope: UnitScope, filter: UserFi
   let q = db.selectFrom('users').innerJoin('units', 'units.id', 'users.unit_id');
   if (scope.kind === 'units') q = q.where('users.unit_id', 'in', scope.unitIds.length ? scope.unitIds : [-1]);
   if (filter.q) {
-    const like = `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    q = q.where((eb) => eb.or([
-      eb('users.username', 'like', eb.val(like)),
-      eb('users.display_name', 'like', eb.val(like)),
-    ]));
+    const text = filter.q;
+    q = q.where((eb) => eb.or([containsText(eb.ref('users.username'), text), containsText(eb.ref('users.display_name'), text)]));
   }
   if (filter.role) q = q.where('users.role', '=', filter.role);
   if (filter.unitId) q = q.where('users.unit_id', '=', filter.unitId);

@@ -130,6 +130,7 @@ export function userRoutes(deps: Deps): Router {
     res.render('users/show', {
       title: user.display_name, user, locked: Boolean(user.locked_until && user.locked_until > now),
       canManage: can(asActor(req.user!), 'user.manage'), isSelf: id === req.user!.id,
+      canSeeUnit: can(asActor(req.user!), 'unit.view', { unitId: user.unit_id }),
     });
   });
 

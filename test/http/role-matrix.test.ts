@@ -1,0 +1,305 @@
+// Who may open and change what: every role against every unit and user route, by direct URL (not only
+// through the menu), plus the navigation each role is shown and the data each list lets through.
+//
+// Tree: 市司法局 (ROOT) → 县司法局 (CTY) → 执法部门 A, 执法部门 B, and a spare unit for deactivation.
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addUnit, addUser, createTestApp, loginAs, loginAsAdmin, rootUnitId, type TestApp } from '../support/app.ts';
+
+type Role = 'admin' | 'leader' | 'reviewer' | 'department';
+const ROLES: Role[] = ['leader', 'reviewer', 'department', 'admin']; // admin last: its writes change data
+const PASSWORD = 'Passw0rd1';
+
+let t: TestApp;
+const ids = { root: 0, county: 0, a: 0, b: 0, spare: 0, leader: 0, reviewer: 0, deptA: 0, userA: 0, userB: 0, target: 0 };
+const sessions = {} as Record<Role, { agent: request.Agent; csrf: string }>;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  ids.root = await rootUnitId(t.db);
+  ids.county = await addUnit(t.db, 'CTY', '东安县司法局', 'bureau', ids.root);
+  ids.a = await addUnit(t.db, 'DEPT-A', '县市场监督管理局', 'department', ids.county);
+  ids.b = await addUnit(t.db, 'DEPT-B', '县生态环境局', 'department', ids.county);
+  ids.spare = await addUnit(t.db, 'SPARE', '待撤销的执法部门', 'department', ids.county);
+  ids.leader = await addUser(t.db, { username: 'leader', role: 'leader', unitId: ids.root, displayName: '李局长' });
+  ids.reviewer = await addUser(t.db, { username: 'reviewer', role: 'reviewer', unitId: ids.root, displayName: '赵评查' });
+  ids.deptA = await addUser(t.db, { username: 'depta', role: 'department', unitId: ids.a, displayName: '市监联络员' });
+  ids.userA = await addUser(t.db, { username: 'colleague-a', role: 'department', unitId: ids.a, displayName: '市监同事' });
+  ids.userB = await addUser(t.db, { username: 'officer-b', role: 'department', unitId: ids.b, displayName: '环保联络员' });
+  ids.target = await addUser(t.db, { username: 'target', role: 'reviewer', unitId: ids.root, displayName: '被操作的评查员' });
+  sessions.admin = await loginAsAdmin(t);
+  sessions.leader = await loginAs(t, 'leader', PASSWORD);
+  sessions.reviewer = await loginAs(t, 'reviewer', PASSWORD);
+  sessions.department = await loginAs(t, 'depta', PASSWORD);
+});
+afterAll(async () => { await t.close(); });
+
+// ---------------------------------------------------------------------------------------------------------
+// Pages (GET)
+
+type Expect = Record<Role, number>;
+const all = (status: number): Expect => ({ admin: status, leader: status, reviewer: status, department: status });
+const adminOnly: Expect = { admin: 200, leader: 403, reviewer: 403, department: 403 };
+const bureauReaders: Expect = { admin: 200, leader: 200, reviewer: 403, department: 200 };
+
+const pages: { path: () => string; label: string; expect: Expect }[] = [
+  { label: '/', path: () => '/', expect: all(200) },
+  { label: '/units', path: () => '/units', expect: bureauReaders },
+  { label: '/units/new', path: () => '/units/new', expect: adminOnly },
+  { label: '/units/import', path: () => '/units/import', expect: adminOnly },
+  { label: '/units/import/template.csv', path: () => '/units/import/template.csv', expect: adminOnly },
+  { label: '/units/:A', path: () => `/units/${ids.a}`, expect: bureauReaders },
+  { label: '/units/:B', path: () => `/units/${ids.b}`, expect: { admin: 200, leader: 200, reviewer: 403, department: 403 } },
+  { label: '/units/:county (parent of A)', path: () => `/units/${ids.county}`, expect: { admin: 200, leader: 200, reviewer: 403, department: 403 } },
+  { label: '/units/:A/edit', path: () => `/units/${ids.a}/edit`, expect: adminOnly },
+  { label: '/units/:B/edit', path: () => `/units/${ids.b}/edit`, expect: adminOnly },
+  { label: '/users', path: () => '/users', expect: bureauReaders },
+  { label: '/users/new', path: () => '/users/new', expect: adminOnly },
+  { label: '/users/import', path: () => '/users/import', expect: adminOnly },
+  { label: '/users/import/template.xlsx', path: () => '/users/import/template.xlsx', expect: adminOnly },
+  { label: '/users/:userInA', path: () => `/users/${ids.userA}`, expect: { admin: 200, leader: 200, reviewer: 404, department: 200 } },
+  { label: '/users/:userInB', path: () => `/users/${ids.userB}`, expect: { admin: 200, leader: 200, reviewer: 404, department: 404 } },
+  { label: '/users/:leader', path: () => `/users/${ids.leader}`, expect: { admin: 200, leader: 200, reviewer: 404, department: 404 } },
+  { label: '/users/:userInA/edit', path: () => `/users/${ids.userA}/edit`, expect: adminOnly },
+  { label: '/audit', path: () => '/audit', expect: { admin: 200, leader: 200, reviewer: 403, department: 403 } },
+];
+
+describe.each(ROLES)('pages as %s', (role) => {
+  for (const page of pages) {
+    it(`GET ${page.label} → ${page.expect[role]}`, async () => {
+      const res = await sessions[role].agent.get(page.path());
+      expect(res.status).toBe(page.expect[role]);
+      if (res.status === 403) expect(res.text).toContain('您没有权限访问此页面或执行此操作');
+      if (res.status === 404) expect(res.text).toContain('不存在');
+    });
+  }
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// Changes (POST). Anyone but the administrator is refused, and a refused change leaves no trace.
+
+let seq = 0;
+const unique = () => String(++seq);
+const unitCsv = (code: string) => Buffer.from(`单位编码,单位名称,单位类型,上级单位编码\n${code},导入的执法部门${code},执法部门,CTY\n`);
+const userCsv = (username: string) => Buffer.from(`用户名,姓名,角色,所属单位编码,初始密码\n${username},导入的人员,部门用户,DEPT-A,Import2026x\n`);
+
+const writes: { label: string; adminStatus: number; send: (s: { agent: request.Agent; csrf: string }) => Promise<request.Response> }[] = [
+  {
+    label: 'POST /units', adminStatus: 302,
+    send: ({ agent, csrf }) => agent.post('/units').type('form')
+      .send({ _csrf: csrf, code: `NEW-${unique()}`, name: '新建的执法部门', kind: 'department', parentId: String(ids.county) }),
+  },
+  {
+    label: 'POST /units/:A', adminStatus: 302,
+    send: ({ agent, csrf }) => agent.post(`/units/${ids.a}`).type('form')
+      .send({ _csrf: csrf, code: 'DEPT-A', name: '县市场监督管理局（更名）', kind: 'department', parentId: String(ids.county) }),
+  },
+  {
+    label: 'POST /units/:B (another unit)', adminStatus: 302,
+    send: ({ agent, csrf }) => agent.post(`/units/${ids.b}`).type('form')
+      .send({ _csrf: csrf, code: 'DEPT-B', name: '县生态环境局（更名）', kind: 'department', parentId: String(ids.county) }),
+  },
+  {
+    label: 'POST /units/:spare/deactivate', adminStatus: 302,
+    send: ({ agent, csrf }) => agent.post(`/units/${ids.spare}/deactivate`).type('form').send({ _csrf: csrf }),
+  },
+  {
+    label: 'POST /units/import', adminStatus: 302,
+    send: ({ agent, csrf }) => agent.post('/units/import').field('_csrf', csrf).attach('file', unitCsv(`IMP-${unique()}`), '单位.csv'),
+  },
+  {
+    label: 'POST /users', adminStatus: 201,
+    send: ({ agent, csrf }) => agent.post('/users').type('form').send({
+      _csrf: csrf, username: `new-user-${unique()}`, displayName: '新同事', role: 'department', unitId: String(ids.a), password: 'Start2026x',
+    }),
+  },
+  {
+    label: 'POST /users/:userInA (edit)', adminStatus: 302,
+    send: ({ agent, csrf }) => agent.post(`/users/${ids.userA}`).type('form')
+      .send({ _csrf: csrf, displayName: '市监同事（调岗）', role: 'department', unitId: String(ids.a) }),
+  },
+  {
+    label: 'POST /users/:target/reset-password', adminStatus: 200,
+    send: ({ agent, csrf }) => agent.post(`/users/${ids.target}/reset-password`).type('form').send({ _csrf: csrf }),
+  },
+  {
+    label: 'POST /users/:userInA/reset-password (own unit)', adminStatus: 200,
+    send: ({ agent, csrf }) => agent.post(`/users/${ids.userA}/reset-password`).type('form').send({ _csrf: csrf }),
+  },
+  {
+    label: 'POST /users/:target/unlock', adminStatus: 302,
+    send: ({ agent, csrf }) => agent.post(`/users/${ids.target}/unlock`).type('form').send({ _csrf: csrf }),
+  },
+  {
+    label: 'POST /users/:target/deactivate', adminStatus: 302,
+    send: ({ agent, csrf }) => agent.post(`/users/${ids.target}/deactivate`).type('form').send({ _csrf: csrf }),
+  },
+  {
+    label: 'POST /users/import', adminStatus: 201,
+    send: ({ agent, csrf }) => agent.post('/users/import').field('_csrf', csrf).attach('file', userCsv(`imported-${unique()}`), '用户.csv'),
+  },
+];
+
+/** Everything a write could change: units, users (with their password hashes) and the audit log. */
+async function snapshot(): Promise<string> {
+  const units = await t.db.selectFrom('units').selectAll().orderBy('id').execute();
+  const users = await t.db.selectFrom('users').selectAll().orderBy('id').execute();
+  const audit = await t.db.selectFrom('audit_log').select(({ fn }) => fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return JSON.stringify({ units, users, audit: Number(audit.n) });
+}
+
+describe.each(ROLES)('changes as %s', (role) => {
+  for (const write of writes) {
+    const status = role === 'admin' ? write.adminStatus : 403;
+    it(`${write.label} → ${status}`, async () => {
+      const before = await snapshot();
+      const res = await write.send(sessions[role]);
+      expect(res.status).toBe(status);
+      if (role === 'admin') {
+        expect(await snapshot()).not.toBe(before);
+      } else {
+        expect(res.text).toContain('您没有权限访问此页面或执行此操作');
+        expect(await snapshot()).toBe(before);
+      }
+    });
+  }
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// What the pages show
+
+/** The sidebar links as [href, label] pairs. */
+function navOf(html: string): [string, string][] {
+  const nav = /<nav class="sidenav"[^>]*>([\s\S]*?)<\/nav>/.exec(html)?.[1] ?? '';
+  return [...nav.matchAll(/<a href="([^"]+)"[^>]*>([^<]+)<\/a>/g)].map((m) => [m[1]!, m[2]!]);
+}
+
+describe('navigation', () => {
+  const expected: Record<Role, [string, string][]> = {
+    admin: [['/', '工作台'], ['/units', '单位管理'], ['/users', '用户管理'], ['/audit', '操作日志']],
+    leader: [['/', '工作台'], ['/units', '单位管理'], ['/users', '用户管理'], ['/audit', '操作日志']],
+    reviewer: [['/', '工作台']],
+    department: [['/', '工作台'], ['/units', '本单位'], ['/users', '本单位人员']],
+  };
+
+  it.each(ROLES)('shows %s only the links the role may open', async (role) => {
+    const home = await sessions[role].agent.get('/');
+    expect(navOf(home.text)).toEqual(expected[role]);
+    for (const [href] of navOf(home.text)) {
+      expect((await sessions[role].agent.get(href)).status, href).toBe(200);
+    }
+  });
+
+  it('marks the current section', async () => {
+    const res = await sessions.admin.agent.get(`/users/${ids.userA}`);
+    expect(res.text).toContain('<a href="/users" class="active" aria-current="page">用户管理</a>');
+  });
+
+  it.each(ROLES)('links %s, on the pages it can open, only to pages it may open', async (role) => {
+    const { agent } = sessions[role];
+    const starts = ['/', '/units', '/users', `/units/${ids.a}`, `/users/${ids.userA}`, `/users/${ids[role === 'admin' ? 'userB' : role === 'department' ? 'deptA' : role]}`];
+    const checked = new Set<string>();
+    for (const start of starts) {
+      const page = await agent.get(start);
+      if (page.status !== 200) continue;
+      const hrefs = [...page.text.matchAll(/<a [^>]*href="(\/[^"]*)"/g)].map((m) => m[1]!.replace(/&amp;/g, '&'))
+        .filter((h) => !h.startsWith('/assets/'));
+      for (const href of hrefs) {
+        if (checked.has(href)) continue;
+        checked.add(href);
+        const res = await agent.get(href);
+        expect(res.status, `${start} links to ${href}`).toBe(200);
+      }
+    }
+    expect(checked.size).toBeGreaterThan(0);
+  });
+});
+
+describe('department user sees only its own unit', () => {
+  it('lists only its own unit on /units', async () => {
+    const res = await sessions.department.agent.get('/units');
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('县市场监督管理局');
+    for (const other of ['县生态环境局', '东安县司法局', '待撤销的执法部门', 'DEPT-B']) expect(res.text).not.toContain(other);
+    expect(res.text).not.toContain('新建单位');
+  });
+
+  it('lists only its own unit\'s people on /users, whatever unitId is asked for', async () => {
+    const res = await sessions.department.agent.get('/users');
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('本单位人员');
+    expect(res.text).toContain('colleague-a');
+    expect(res.text).toContain('depta');
+    for (const other of ['officer-b', '环保联络员', 'leader', '李局长', 'reviewer', 'admin', '县生态环境局']) {
+      expect(res.text).not.toContain(`>${other}<`);
+    }
+    expect(res.text).not.toContain('新建用户');
+
+    const forB = await sessions.department.agent.get(`/users?unitId=${ids.b}`);
+    expect(forB.status).toBe(200);
+    expect(forB.text).not.toContain('officer-b');
+    expect(forB.text).not.toContain('环保联络员');
+    const rows = [...forB.text.matchAll(/<a href="\/users\/(\d+)">/g)].map((m) => Number(m[1]));
+    expect(rows.every((id) => id === ids.deptA || id === ids.userA)).toBe(true);
+
+    const search = await sessions.department.agent.get('/users?q=officer');
+    expect(search.text).not.toContain('officer-b');
+    expect(search.text).toContain('没有符合条件的用户');
+  });
+
+  it('sees its own unit\'s page with its people but no management buttons', async () => {
+    const res = await sessions.department.agent.get(`/units/${ids.a}`);
+    expect(res.text).toContain('市监同事');
+    expect(res.text).not.toContain('环保联络员');
+    expect(res.text).not.toContain(`/units/${ids.a}/edit`);
+    expect(res.text).not.toContain('/deactivate');
+    // The parent bureau is named, but not offered as a link the user could not open.
+    expect(res.text).toContain('东安县司法局');
+    expect(res.text).not.toContain(`href="/units/${ids.county}"`);
+  });
+
+  it('gets no data from another unit\'s pages', async () => {
+    const unit = await sessions.department.agent.get(`/units/${ids.b}`);
+    expect(unit.text).not.toContain('县生态环境局');
+    const user = await sessions.department.agent.get(`/users/${ids.userB}`);
+    expect(user.text).not.toContain('环保联络员');
+    expect(user.text).not.toContain('officer-b');
+  });
+});
+
+describe('leader reads everything and changes nothing', () => {
+  it('sees every unit and every user', async () => {
+    const units = await sessions.leader.agent.get('/units');
+    for (const name of ['市司法局', '东安县司法局', '县市场监督管理局', '县生态环境局']) expect(units.text).toContain(name);
+    const users = await sessions.leader.agent.get('/users');
+    for (const name of ['colleague-a', 'officer-b', 'reviewer', 'admin']) expect(users.text).toContain(name);
+  });
+
+  it('is offered no buttons that change data', async () => {
+    for (const path of ['/units', '/users', `/units/${ids.a}`, `/users/${ids.userA}`]) {
+      const res = await sessions.leader.agent.get(path);
+      expect(res.status, path).toBe(200);
+      for (const control of ['新建单位', '新建用户', '批量导入', '重置密码', '解除锁定', '/edit', '/deactivate']) {
+        expect(res.text, `${path}: ${control}`).not.toContain(control);
+      }
+      // The only form a leader is shown besides filters is the logout button.
+      const actions = [...res.text.matchAll(/<form method="post" action="([^"]+)"/g)].map((m) => m[1]);
+      expect(actions, path).toEqual(['/logout']);
+    }
+  });
+});
+
+describe('reviewer', () => {
+  it('may open its own profile but nobody else\'s', async () => {
+    expect((await sessions.reviewer.agent.get(`/users/${ids.reviewer}`)).status).toBe(200);
+    expect((await sessions.reviewer.agent.get(`/users/${ids.target}`)).status).toBe(404);
+  });
+
+  it('sees its unit named on its profile without a link to the unit page it may not open', async () => {
+    const res = await sessions.reviewer.agent.get(`/users/${ids.reviewer}`);
+    expect(res.text).toContain('市司法局');
+    expect(res.text).not.toContain(`href="/units/${ids.root}"`);
+    const admin = await sessions.admin.agent.get(`/users/${ids.reviewer}`);
+    expect(admin.text).toContain(`href="/units/${ids.root}"`);
+  });
+});

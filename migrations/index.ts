@@ -3,6 +3,7 @@
 import type { Kysely } from 'kysely';
 import type { Migration } from 'kysely/migration';
 import * as m0001 from './0001_foundation.ts';
+import * as m0002 from './0002_rubrics.ts';
 
 type Step = { up(db: Kysely<any>): Promise<void>; down?(db: Kysely<any>): Promise<void> };
 
@@ -15,4 +16,5 @@ function transactional(step: Step): Migration {
 
 export const migrations: Record<string, Migration> = {
   '0001_foundation': transactional(m0001),
+  '0002_rubrics': transactional(m0002),
 };

@@ -9,6 +9,7 @@ import { authRoutes } from './features/auth/routes.ts';
 import { dashboardRoutes } from './features/dashboard/routes.ts';
 import { unitRoutes } from './features/units/routes.ts';
 import { userRoutes } from './features/users/routes.ts';
+import { rubricRoutes } from './features/rubrics/routes.ts';
 import { loadCurrentUser, requireLogin } from './web/auth.ts';
 import { csrfProtection } from './web/csrf.ts';
 import { errorHandler, notFoundHandler } from './web/error-handler.ts';
@@ -57,6 +58,7 @@ export async function createApp(deps: Deps): Promise<express.Express> {
   app.use(dashboardRoutes(deps));
   app.use(unitRoutes(deps));
   app.use(userRoutes(deps));
+  app.use(rubricRoutes(deps));
   app.use(auditRoutes(deps));
 
   app.use(notFoundHandler);

@@ -6,6 +6,7 @@ import { ConfigError, loadConfig } from './config.ts';
 import { openDatabase } from './db/connection.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { createLogger } from './logger.ts';
+import { loadRubricDirectory } from './features/rubrics/loader.ts';
 
 async function main(): Promise<void> {
   let config;
@@ -24,6 +25,7 @@ async function main(): Promise<void> {
   if (applied.length > 0) logger.info({ applied }, `已执行数据库迁移 ${applied.length} 个`);
   const deps = { db, config, clock: systemClock, logger };
 
+  await loadRubricDirectory(deps);
   const admin = await ensureFirstAdmin(deps);
   if (admin?.generatedPassword) {
     // Printed once, on purpose, to the console only: the first login must change it.

@@ -12,6 +12,10 @@
     var link = event.target.closest && event.target.closest('[data-back]');
     if (link && window.history.length > 1) { event.preventDefault(); window.history.back(); }
   });
+  // Print buttons (an inline onclick would break the CSP).
+  document.addEventListener('click', function (event) {
+    if (event.target.closest && event.target.closest('[data-print]')) window.print();
+  });
   // The reviewer fields of the user form only matter for reviewers.
   document.addEventListener('DOMContentLoaded', function () {
     var role = document.querySelector('[data-role-select]');

@@ -61,12 +61,37 @@ export interface AppSettingTable {
   value: string;
 }
 
+export interface RubricVersionTable {
+  id: Generated<number>;
+  rubric_key: string; // the rubric's "id"; stable across versions
+  version: string;
+  title: string;
+  case_types: string; // JSON array of CaseType
+  effective_from: string;
+  effective_to: string | null;
+  content: string; // the validated rubric as canonical JSON; never updated
+  content_hash: string; // sha256 of content
+  source: string; // 'file' (rubrics/ folder) | 'upload'
+  source_name: string;
+  created_at: string;
+  created_by: number | null;
+}
+
+export interface RubricLoadProblemTable {
+  id: Generated<number>;
+  source_name: string;
+  problems: string; // JSON array of { path, message }
+  checked_at: string;
+}
+
 export interface Database {
   units: UnitTable;
   users: UserTable;
   sessions: SessionTable;
   audit_log: AuditLogTable;
   app_settings: AppSettingTable;
+  rubric_versions: RubricVersionTable;
+  rubric_load_problems: RubricLoadProblemTable;
 }
 
 export type UnitRow = Selectable<UnitTable>;
@@ -75,3 +100,4 @@ export type UnitUpdate = Updateable<UnitTable>;
 export type UserRow = Selectable<UserTable>;
 export type NewUser = Insertable<UserTable>;
 export type AuditRow = Selectable<AuditLogTable>;
+export type RubricVersionRow = Selectable<RubricVersionTable>;

@@ -15,7 +15,9 @@ export type Action =
   | 'user.list'
   | 'user.view'
   | 'user.manage'
-  | 'audit.view';
+  | 'audit.view'
+  | 'rubric.view'
+  | 'rubric.manage';
 
 /** What the action is aimed at, when it is aimed at one thing. */
 export interface Target {
@@ -41,6 +43,9 @@ const rules: Record<Action, Rule> = {
   'user.view': (actor, target) => (target?.userId !== undefined && target.userId === actor.id) || readScoped(actor, target),
   'user.manage': roles('admin'),
   'audit.view': roles('admin', 'leader'),
+  // The scoring standard is published: everyone who reviews or is reviewed reads it.
+  'rubric.view': anyone,
+  'rubric.manage': roles('admin'),
 };
 
 export function can(actor: Actor, action: Action, target?: Target): boolean {

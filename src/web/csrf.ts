@@ -11,7 +11,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * the token once it is parsed. Anywhere else a multipart body is checked here like any other, and so refused:
  * no parser reads it, and skipping the check would let a cross-site multipart form through.
  */
-const UPLOAD_PATHS = new Set(['/units/import', '/users/import']);
+const UPLOAD_PATHS = new Set(['/units/import', '/users/import', '/rubrics/upload']);
 
 export function csrfToken(req: Request): string {
   if (!req.session.csrfToken) req.session.csrfToken = crypto.randomBytes(32).toString('base64url');

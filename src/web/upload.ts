@@ -6,7 +6,8 @@ import { AppError } from './app-error.ts';
 import { verifyCsrf } from './csrf.ts';
 
 export function singleUpload(field: string, maxBytes: number): RequestHandler {
-  const parse = multer({ storage: multer.memoryStorage(), limits: { fileSize: maxBytes, files: 1, fields: 20 } }).single(field);
+  // Browsers send the file name as UTF-8; multer would read it as latin1 and turn 单位.csv into mojibake.
+  const parse = multer({ storage: multer.memoryStorage(), defParamCharset: 'utf8', limits: { fileSize: maxBytes, files: 1, fields: 20 } }).single(field);
   return (req: Request, res: Response, next: NextFunction) => {
     parse(req, res, (err: unknown) => {
       if (err instanceof multer.MulterError) {

@@ -21,6 +21,8 @@ export function registerHelpers(hbs: Hbs): void {
     gt: (a: number, b: number) => a > b,
     add: (a: number, b: number) => Number(a) + Number(b),
     includes: (list: unknown, value: unknown) => Array.isArray(list) && list.map(String).includes(String(value)),
+    /** A value from a data structure, readable in a table cell (escaped by the caller's {{…}}). */
+    json: (value: unknown) => (value === null || value === undefined ? '（无）' : typeof value === 'string' ? value : JSON.stringify(value)),
     dateTime: (iso: string) => formatDateTime(iso),
     date: (value: string) => formatDate(value),
     roleLabel: lookup<Role>(ROLE_LABELS),

@@ -2,6 +2,8 @@
 // through the menu), plus the navigation each role is shown and the data each list lets through.
 //
 // Tree: 市司法局 (ROOT) → 县司法局 (CTY) → 执法部门 A, 执法部门 B, and a spare unit for deactivation.
+import fs from 'node:fs';
+import path from 'node:path';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addUnit, addUser, createTestApp, loginAs, loginAsAdmin, rootUnitId, type TestApp } from '../support/app.ts';
@@ -11,12 +13,13 @@ const ROLES: Role[] = ['leader', 'reviewer', 'department', 'admin']; // admin la
 const PASSWORD = 'Passw0rd1';
 
 let t: TestApp;
-const ids = { root: 0, county: 0, a: 0, b: 0, spare: 0, leader: 0, reviewer: 0, deptA: 0, userA: 0, userB: 0, target: 0 };
+const ids = { rubric: 0, root: 0, county: 0, a: 0, b: 0, spare: 0, leader: 0, reviewer: 0, deptA: 0, userA: 0, userB: 0, target: 0 };
 const sessions = {} as Record<Role, { agent: request.Agent; csrf: string }>;
 
 beforeAll(async () => {
   t = await createTestApp();
   ids.root = await rootUnitId(t.db);
+  ids.rubric = (await t.db.selectFrom('rubric_versions').select('id').where('rubric_key', '=', 'penalty-general').executeTakeFirstOrThrow()).id;
   ids.county = await addUnit(t.db, 'CTY', '东安县司法局', 'bureau', ids.root);
   ids.a = await addUnit(t.db, 'DEPT-A', '县市场监督管理局', 'department', ids.county);
   ids.b = await addUnit(t.db, 'DEPT-B', '县生态环境局', 'department', ids.county);
@@ -62,6 +65,11 @@ const pages: { path: () => string; label: string; expect: Expect }[] = [
   { label: '/users/:leader', path: () => `/users/${ids.leader}`, expect: { admin: 200, leader: 200, reviewer: 404, department: 404 } },
   { label: '/users/:userInA/edit', path: () => `/users/${ids.userA}/edit`, expect: adminOnly },
   { label: '/audit', path: () => '/audit', expect: { admin: 200, leader: 200, reviewer: 403, department: 403 } },
+  { label: '/rubrics', path: () => '/rubrics', expect: all(200) },
+  { label: '/rubrics/:id', path: () => `/rubrics/${ids.rubric}`, expect: all(200) },
+  { label: '/rubrics/:id/download', path: () => `/rubrics/${ids.rubric}/download`, expect: all(200) },
+  { label: '/rubrics/compare', path: () => `/rubrics/compare?a=${ids.rubric}&b=${ids.rubric}`, expect: all(200) },
+  { label: '/rubrics/upload', path: () => '/rubrics/upload', expect: adminOnly },
 ];
 
 describe.each(ROLES)('pages as %s', (role) => {
@@ -135,17 +143,27 @@ const writes: { label: string; adminStatus: number; send: (s: { agent: request.A
     send: ({ agent, csrf }) => agent.post(`/users/${ids.target}/deactivate`).type('form').send({ _csrf: csrf }),
   },
   {
+    label: 'POST /rubrics/upload', adminStatus: 302,
+    send: ({ agent, csrf }) => agent.post('/rubrics/upload').field('_csrf', csrf).attach('file', minimalRubric(`matrix-${unique()}`), 'rubric.json'),
+  },
+  {
     label: 'POST /users/import', adminStatus: 201,
     send: ({ agent, csrf }) => agent.post('/users/import').field('_csrf', csrf).attach('file', userCsv(`imported-${unique()}`), '用户.csv'),
   },
 ];
 
-/** Everything a write could change: units, users (with their password hashes) and the audit log. */
+function minimalRubric(version: string): Buffer {
+  const rubric = JSON.parse(fs.readFileSync(path.resolve('test/fixtures/rubrics/good/minimal.json'), 'utf8')) as { version: string };
+  return Buffer.from(JSON.stringify({ ...rubric, version }));
+}
+
+/** Everything a write could change: units, users (with their password hashes), rubric versions and the audit log. */
 async function snapshot(): Promise<string> {
+  const rubrics = await t.db.selectFrom('rubric_versions').select(['id', 'content_hash']).orderBy('id').execute();
   const units = await t.db.selectFrom('units').selectAll().orderBy('id').execute();
   const users = await t.db.selectFrom('users').selectAll().orderBy('id').execute();
   const audit = await t.db.selectFrom('audit_log').select(({ fn }) => fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-  return JSON.stringify({ units, users, audit: Number(audit.n) });
+  return JSON.stringify({ rubrics, units, users, audit: Number(audit.n) });
 }
 
 describe.each(ROLES)('changes as %s', (role) => {
@@ -176,10 +194,10 @@ function navOf(html: string): [string, string][] {
 
 describe('navigation', () => {
   const expected: Record<Role, [string, string][]> = {
-    admin: [['/', '工作台'], ['/units', '单位管理'], ['/users', '用户管理'], ['/audit', '操作日志']],
-    leader: [['/', '工作台'], ['/units', '单位管理'], ['/users', '用户管理'], ['/audit', '操作日志']],
-    reviewer: [['/', '工作台']],
-    department: [['/', '工作台'], ['/units', '本单位'], ['/users', '本单位人员']],
+    admin: [['/', '工作台'], ['/units', '单位管理'], ['/users', '用户管理'], ['/rubrics', '评查标准'], ['/audit', '操作日志']],
+    leader: [['/', '工作台'], ['/units', '单位管理'], ['/users', '用户管理'], ['/rubrics', '评查标准'], ['/audit', '操作日志']],
+    reviewer: [['/', '工作台'], ['/rubrics', '评查标准']],
+    department: [['/', '工作台'], ['/units', '本单位'], ['/users', '本单位人员'], ['/rubrics', '评查标准']],
   };
 
   it.each(ROLES)('shows %s only the links the role may open', async (role) => {

@@ -12,6 +12,7 @@ import { openDatabase, type Db } from '../../src/db/connection.ts';
 import { migrateToLatest } from '../../src/db/migrate.ts';
 import { createLogger } from '../../src/logger.ts';
 import { hashPassword } from '../../src/features/auth/password-hash.ts';
+import { loadRubricDirectory } from '../../src/features/rubrics/loader.ts';
 
 export const ADMIN_PASSWORD = 'Admin12345';
 
@@ -36,6 +37,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   // app's own idle check agree; tests move it forward to simulate waiting.
   const clock = fixedClock(new Date());
   const deps = { db: opened.db, config, clock: clock as Clock, logger: createLogger(config) };
+  await loadRubricDirectory(deps);
   await ensureFirstAdmin(deps);
   const app = await createApp(deps);
   return {

@@ -15,7 +15,7 @@ describe('comparing two rubric versions', () => {
   it('finds nothing when only the version differs (key order and $schema do not count)', () => {
     const b = next((r) => {
       delete r.$schema;
-      r.sections[0]!.items[0] = JSON.parse(JSON.stringify(r.sections[0]!.items[0], Object.keys(r.sections[0]!.items[0]!).reverse()));
+      r.sections[0]!.items[0] = Object.fromEntries(Object.entries(r.sections[0]!.items[0]!).reverse()) as Rubric['sections'][0]['items'][0];
     });
     const c = compareRubrics(base, b);
     expect(c).toMatchObject({ from: { version: '2026.1' }, to: { version: '2027.1' }, sameStandard: true, identical: true, header: [], summary: [] });

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InvalidMarksError, gradeFor, scoreReview, type DeductionMark, type ReviewMarks } from '../../src/domain/rubric/scoring.ts';
@@ -364,5 +364,24 @@ describe('scoring properties', () => {
       if (effects.includes('bar_top')) expect(score.grade.code).not.toBe(r.grades[0]!.code);
       if (effects.length === 0) expect(score.grade).toEqual(score.gradeBeforeVeto);
     }), { numRuns: 500 });
+  });
+});
+
+describe('the bundled rubrics score like any other', () => {
+  const dir = new URL('../../rubrics/', import.meta.url);
+  const bundled = readdirSync(dir)
+    .filter((f) => f.endsWith('.json') && f !== 'schema.json')
+    .map((f) => validateRubric(readFileSync(new URL(f, dir), 'utf8')))
+    .flatMap((result) => (result.ok ? [result.rubric] : []));
+  const table: [string, Rubric | null][] = bundled.length > 0 ? bundled.map((r) => [`${r.id}@${r.version}`, r]) : [['(none yet)', null]];
+  it.each(table)('%s', (_key, r) => {
+    if (r === null) return;
+    expect(scoreReview(r, marks([])).totalTenths).toBe(Math.round(r.scale * 10));
+    fc.assert(fc.property(fc.array(markArb(r), { maxLength: 40 }), fc.subarray(r.vetoes.map((v) => v.code), { maxLength: 2 }), (deductions, vetoes) => {
+      const score = scoreReview(r, { deductions, vetoes });
+      expect(score.totalTenths).toBeGreaterThanOrEqual(0);
+      expect(score.totalTenths).toBeLessThanOrEqual(score.scaleTenths);
+      for (const section of score.sections) expect(section.deductedTenths).toBeLessThanOrEqual(section.pointsTenths);
+    }), { numRuns: 100 });
   });
 });

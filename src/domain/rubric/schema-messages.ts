@@ -59,7 +59,7 @@ function enumChoices(values: readonly unknown[], pointer: string): string {
 
 function typeNames(type: unknown): string {
   const list = Array.isArray(type) ? type : [type];
-  return list.map((t) => TYPE_NAMES[String(t)] ?? String(t)).join('或');
+  return list.map((t) => TYPE_NAMES[String(t)] ?? String(t)).join('或').replace(/或null/g, '或 null');
 }
 
 /** One ajv error → one problem; null for errors that only repeat another one (if/then wrappers). */

@@ -1,6 +1,7 @@
 // Compares two rubric versions, for the administrator's "compare two versions" page: what was added,
 // removed or changed, matched by code (item codes are permanent identifiers across versions).
 import type { CaseType } from '../vocabulary.ts';
+import { canonicalJson } from './canonical.ts';
 import { fieldLabel } from './describe.ts';
 import type { GradeBand, Rubric, RubricItem, RubricSection, Veto } from './types.ts';
 
@@ -55,19 +56,7 @@ export interface RubricComparison {
   summary: string[];
 }
 
-/** JSON with sorted keys, so that key order in the file does not count as a change. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value ?? null);
-}
-
-const same = (a: unknown, b: unknown): boolean => canonical(a) === canonical(b);
+const same = (a: unknown, b: unknown): boolean => canonicalJson(a ?? null) === canonicalJson(b ?? null);
 
 function fieldChanges<T extends object>(before: T, after: T, fields: readonly (keyof T & string)[], labelsAt: string): FieldChange[] {
   const changes: FieldChange[] = [];

@@ -4,6 +4,7 @@ import type { Kysely } from 'kysely';
 import type { Migration } from 'kysely/migration';
 import * as m0001 from './0001_foundation.ts';
 import * as m0002 from './0002_rubrics.ts';
+import * as m0003 from './0003_campaigns.ts';
 
 type Step = { up(db: Kysely<any>): Promise<void>; down?(db: Kysely<any>): Promise<void> };
 
@@ -17,4 +18,5 @@ function transactional(step: Step): Migration {
 export const migrations: Record<string, Migration> = {
   '0001_foundation': transactional(m0001),
   '0002_rubrics': transactional(m0002),
+  '0003_campaigns': transactional(m0003),
 };

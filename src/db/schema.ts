@@ -84,6 +84,125 @@ export interface RubricLoadProblemTable {
   checked_at: string;
 }
 
+export interface CampaignTable {
+  id: Generated<number>;
+  name: string;
+  year: number;
+  kind: string; // CampaignKind
+  status: string; // CampaignStatus
+  description: string | null;
+  period_from: string | null;
+  period_to: string | null;
+  reviewers_per_file: number;
+  disagreement_threshold_tenths: number;
+  common_issue_threshold: number;
+  objection_window_days: number;
+  rectification_days: number;
+  doc_number_pattern: string;
+  created_at: string;
+  created_by: number | null;
+  updated_at: string;
+  status_changed_at: string;
+}
+
+export interface CampaignUnitTable {
+  campaign_id: number;
+  unit_id: number;
+  reported_total: number | null; // all files of the period, reported by the unit (for coverage 评查面)
+  reported_at: string | null;
+  reported_by: number | null;
+}
+
+export interface CampaignRubricTable {
+  campaign_id: number;
+  case_type: string;
+  rubric_version_id: number;
+}
+
+export interface CaseFileTable {
+  id: Generated<number>;
+  campaign_id: number;
+  unit_id: number;
+  file_number: string;
+  case_type: string;
+  field: string | null; // 执法门类
+  cause: string; // 案由
+  party: string | null; // 当事人
+  handlers: string; // 执法人员, names separated by 、
+  is_major: ColumnType<Flag, Flag | undefined, Flag>;
+  closed_on: string | null;
+  pages: number | null;
+  source: string; // 'entry' | 'import'
+  created_at: string;
+  created_by: number | null;
+}
+
+export interface SamplingRuleTable {
+  id: Generated<number>;
+  campaign_id: number;
+  unit_id: number | null;
+  case_type: string | null;
+  mode: string; // 'count' | 'percent'
+  value: number;
+  minimum: number | null;
+  major_weight: ColumnType<number, number | undefined, number>;
+}
+
+export interface SampleDrawTable {
+  id: Generated<number>;
+  campaign_id: number;
+  seed: string;
+  inputs_json: string;
+  result_json: string;
+  drawn_at: string;
+  drawn_by: number | null;
+  superseded_at: string | null;
+}
+
+export interface SampledFileTable {
+  id: Generated<number>;
+  campaign_id: number;
+  case_file_id: number;
+  origin: string; // 'draw' | 'manual'
+  draw_id: number | null;
+  added_at: string;
+  added_by: number | null;
+  added_reason: string | null;
+  removed_at: string | null;
+  removed_by: number | null;
+  removed_reason: string | null;
+}
+
+export interface ReviewerPoolTable {
+  campaign_id: number;
+  user_id: number;
+  added_at: string;
+}
+
+export interface ReviewerConflictTable {
+  id: Generated<number>;
+  campaign_id: number;
+  reviewer_id: number;
+  unit_id: number | null;
+  case_file_id: number | null;
+  reason: string;
+  declared_at: string;
+  declared_by: number | null;
+}
+
+export interface AssignmentTable {
+  id: Generated<number>;
+  campaign_id: number;
+  case_file_id: number;
+  reviewer_id: number;
+  origin: string; // 'auto' | 'manual'
+  assigned_at: string;
+  assigned_by: number | null;
+  removed_at: string | null;
+  removed_by: number | null;
+  removed_reason: string | null;
+}
+
 export interface Database {
   units: UnitTable;
   users: UserTable;
@@ -92,6 +211,16 @@ export interface Database {
   app_settings: AppSettingTable;
   rubric_versions: RubricVersionTable;
   rubric_load_problems: RubricLoadProblemTable;
+  campaigns: CampaignTable;
+  campaign_units: CampaignUnitTable;
+  campaign_rubrics: CampaignRubricTable;
+  case_files: CaseFileTable;
+  sampling_rules: SamplingRuleTable;
+  sample_draws: SampleDrawTable;
+  sampled_files: SampledFileTable;
+  reviewer_pool: ReviewerPoolTable;
+  reviewer_conflicts: ReviewerConflictTable;
+  assignments: AssignmentTable;
 }
 
 export type UnitRow = Selectable<UnitTable>;
@@ -101,3 +230,5 @@ export type UserRow = Selectable<UserTable>;
 export type NewUser = Insertable<UserTable>;
 export type AuditRow = Selectable<AuditLogTable>;
 export type RubricVersionRow = Selectable<RubricVersionTable>;
+export type CampaignRow = Selectable<CampaignTable>;
+export type CaseFileRow = Selectable<CaseFileTable>;

@@ -17,12 +17,20 @@ export type Action =
   | 'user.manage'
   | 'audit.view'
   | 'rubric.view'
-  | 'rubric.manage';
+  | 'rubric.manage'
+  | 'campaign.list'
+  | 'campaign.view'
+  | 'campaign.manage'
+  | 'caseFile.list'
+  | 'caseFile.manage'
+  | 'queue.view';
 
 /** What the action is aimed at, when it is aimed at one thing. */
 export interface Target {
   unitId?: number;
   userId?: number;
+  /** For campaign records: the actor's unit takes part in the campaign (department) or the actor is in its reviewer pool. */
+  participant?: boolean;
 }
 
 type Rule = (actor: Actor, target: Target | undefined) => boolean;
@@ -46,6 +54,19 @@ const rules: Record<Action, Rule> = {
   // The scoring standard is published: everyone who reviews or is reviewed reads it.
   'rubric.view': anyone,
   'rubric.manage': roles('admin'),
+  // Campaigns: the bureau sees all; a department sees those its unit takes part in; a reviewer those whose pool holds them.
+  'campaign.list': anyone,
+  'campaign.view': (actor, target) =>
+    actor.role === 'admin' || actor.role === 'leader' || ((actor.role === 'department' || actor.role === 'reviewer') && target?.participant === true),
+  'campaign.manage': roles('admin'),
+  // File lists (案卷目录): the bureau reads all; a department reads and enters its own unit's list.
+  'caseFile.list': (actor, target) =>
+    actor.role === 'admin' || actor.role === 'leader' ||
+    (actor.role === 'department' && target?.participant === true && (target.unitId === undefined || target.unitId === actor.unitId)),
+  'caseFile.manage': (actor, target) =>
+    actor.role === 'admin' ||
+    (actor.role === 'department' && target?.participant === true && target.unitId === actor.unitId),
+  'queue.view': roles('reviewer'),
 };
 
 export function can(actor: Actor, action: Action, target?: Target): boolean {

@@ -1,56 +1,29 @@
 // Browser journeys in headless Debian chromium: log in, manage units, import a CSV, log out.
 // Needs /usr/bin/chromium and a CJK font (fonts-noto-cjk); `.ci/run` installs both on a new machine.
 import fs from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_PASSWORD, createTestApp, type TestApp } from '../support/app.ts';
+import { ADMIN_PASSWORD, type TestApp } from '../support/app.ts';
+import { screenshot, startBrowserApp, type BrowserApp } from './browser.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const SCREENSHOTS = path.resolve(import.meta.dirname, '../../test-results/screenshots');
-
+let app: BrowserApp;
 let t: TestApp;
-let server: Server;
 let base: string;
-let browser: Browser;
-let context: BrowserContext;
 let page: Page;
 
 beforeAll(async () => {
-  if (!fs.existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} not found: install it with "apt-get install -y chromium fonts-noto-cjk" (or run bash .ci/run)`);
-  }
-  fs.mkdirSync(SCREENSHOTS, { recursive: true });
-  t = await createTestApp();
-  server = t.app.listen(0, '127.0.0.1');
-  await new Promise<void>((resolve, reject) => {
-    server.once('listening', resolve);
-    server.once('error', reject);
-  });
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', '--no-first-run', '--disable-quic'],
-  });
+  app = await startBrowserApp();
+  ({ t, base } = app);
   // One context for the whole file: the journeys run in order and share the admin's session.
-  context = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 1280, height: 800 } });
-  page = await context.newPage();
+  ({ page } = await app.newPage());
 });
 
 afterAll(async () => {
-  await browser?.close();
-  if (server) {
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
-  await t?.close();
+  await app?.close();
 });
 
-const shot = (name: string) => page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+const shot = (name: string) => screenshot(page, name);
 const nav = () => page.getByRole('navigation', { name: '主导航' });
 const flash = () => page.locator('.flash-success');
 

@@ -194,10 +194,10 @@ function navOf(html: string): [string, string][] {
 
 describe('navigation', () => {
   const expected: Record<Role, [string, string][]> = {
-    admin: [['/', '工作台'], ['/units', '单位管理'], ['/users', '用户管理'], ['/rubrics', '评查标准'], ['/audit', '操作日志']],
-    leader: [['/', '工作台'], ['/units', '单位管理'], ['/users', '用户管理'], ['/rubrics', '评查标准'], ['/audit', '操作日志']],
-    reviewer: [['/', '工作台'], ['/rubrics', '评查标准']],
-    department: [['/', '工作台'], ['/units', '本单位'], ['/users', '本单位人员'], ['/rubrics', '评查标准']],
+    admin: [['/', '工作台'], ['/campaigns', '评查活动'], ['/units', '单位管理'], ['/users', '用户管理'], ['/rubrics', '评查标准'], ['/audit', '操作日志']],
+    leader: [['/', '工作台'], ['/campaigns', '评查活动'], ['/units', '单位管理'], ['/users', '用户管理'], ['/rubrics', '评查标准'], ['/audit', '操作日志']],
+    reviewer: [['/', '工作台'], ['/campaigns', '评查活动'], ['/rubrics', '评查标准']],
+    department: [['/', '工作台'], ['/campaigns', '评查活动'], ['/units', '本单位'], ['/users', '本单位人员'], ['/rubrics', '评查标准']],
   };
 
   it.each(ROLES)('shows %s only the links the role may open', async (role) => {

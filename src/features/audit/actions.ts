@@ -18,12 +18,20 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'user.reset_password': '重置密码',
   'user.unlock': '解除锁定',
   'user.import': '导入用户',
+  'rubric.load': '载入评查标准',
+  'campaign.create': '新建评查活动',
+  'campaign.update': '修改活动设置',
+  'campaign.units': '调整参评单位',
+  'campaign.rubric': '指定评查标准',
+  'campaign.transition': '活动阶段变更',
 };
 
 export const AUDIT_ENTITY_LABELS: Record<string, string> = {
   system: '系统',
   unit: '单位',
   user: '用户',
+  rubric: '评查标准',
+  campaign: '评查活动',
 };
 
 /** Column names in before/after snapshots, as the log page shows them. */
@@ -44,4 +52,20 @@ export const AUDIT_FIELD_LABELS: Record<string, string> = {
   file: '文件',
   codes: '单位编码',
   usernames: '用户名',
+  rubric: '评查标准',
+  version: '版本',
+  hash: '内容摘要',
+  year: '年度',
+  status: '阶段',
+  description: '说明',
+  period_from: '案卷起始日期',
+  period_to: '案卷截止日期',
+  reviewers_per_file: '每卷评查人数',
+  disagreement_threshold_tenths: '复核分差（0.1 分）',
+  common_issue_threshold: '共性问题单位数',
+  objection_window_days: '异议期（天）',
+  rectification_days: '整改期限（天）',
+  doc_number_pattern: '文号格式',
+  added: '新增',
+  removed: '移出',
 };

@@ -7,6 +7,7 @@ import {
   CASE_TYPE_LABELS, REVIEWER_POOL_LABELS, ROLE_LABELS, UNIT_KIND_LABELS,
   type CaseType, type ReviewerPool, type Role, type UnitKind,
 } from '../../domain/vocabulary.ts';
+import { CAMPAIGN_KIND_LABELS, CAMPAIGN_STATUS_LABELS, type CampaignKind, type CampaignStatus } from '../../domain/campaigns.ts';
 import { AUDIT_ACTION_LABELS, AUDIT_ENTITY_LABELS, AUDIT_FIELD_LABELS } from './actions.ts';
 import { AUDIT_PAGE_SIZE, searchAudit, type AuditFilter } from './queries.ts';
 
@@ -35,7 +36,8 @@ function describeValue(field: string, value: unknown, unitNames: ReadonlyMap<num
   if (value === undefined || value === null || value === '') return '（空）';
   if (field === 'active') return value === 1 || value === true ? '启用' : '停用';
   if ((field === 'unit_id' || field === 'parent_id') && typeof value === 'number') return unitNames.get(value) ?? `#${value}`;
-  if (field === 'kind') return UNIT_KIND_LABELS[value as UnitKind] ?? String(value);
+  if (field === 'kind') return UNIT_KIND_LABELS[value as UnitKind] ?? CAMPAIGN_KIND_LABELS[value as CampaignKind] ?? String(value);
+  if (field === 'status') return CAMPAIGN_STATUS_LABELS[value as CampaignStatus] ?? String(value);
   if (field === 'role') return ROLE_LABELS[value as Role] ?? String(value);
   if (field === 'pool_type') return REVIEWER_POOL_LABELS[value as ReviewerPool] ?? String(value);
   if (field === 'case_types') {

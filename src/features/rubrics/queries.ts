@@ -10,7 +10,7 @@ export function findVersionById(db: DbOrTrx, id: number) {
   return db.selectFrom('rubric_versions').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-/** Every version, newest first within each rubric, without the (large) content. */
+/** Every version, newest first within each rubric (by id: later loads are newer), without the (large) content. */
 export function listVersions(db: DbOrTrx) {
   return db.selectFrom('rubric_versions')
     .select(['id', 'rubric_key', 'version', 'title', 'case_types', 'effective_from', 'effective_to', 'content_hash', 'source', 'source_name', 'created_at'])

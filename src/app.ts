@@ -11,6 +11,7 @@ import { unitRoutes } from './features/units/routes.ts';
 import { userRoutes } from './features/users/routes.ts';
 import { rubricRoutes } from './features/rubrics/routes.ts';
 import { campaignRoutes } from './features/campaigns/routes.ts';
+import { samplingRoutes } from './features/sampling/routes.ts';
 import { loadCurrentUser, requireLogin } from './web/auth.ts';
 import { csrfProtection } from './web/csrf.ts';
 import { errorHandler, notFoundHandler } from './web/error-handler.ts';
@@ -61,6 +62,7 @@ export async function createApp(deps: Deps): Promise<express.Express> {
   app.use(userRoutes(deps));
   app.use(rubricRoutes(deps));
   app.use(campaignRoutes(deps));
+  app.use(samplingRoutes(deps));
   app.use(auditRoutes(deps));
 
   app.use(notFoundHandler);

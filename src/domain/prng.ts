@@ -58,7 +58,7 @@ export function sfc32(seedA: number, seedB: number, seedC: number, seedD: number
     return t >>> 0;
   };
   const nextBelow = (n: number): number => {
-    if (!Number.isSafeInteger(n) || n < 1 || n > TWO_53) throw new RangeError(`nextBelow: n must be an integer in [1, 2^53], got ${n}`);
+    if (!Number.isInteger(n) || n < 1 || n > TWO_53) throw new RangeError(`nextBelow: n must be an integer in [1, 2^53], got ${n}`);
     if (n <= TWO_32) {
       // Accept only the largest multiple of n below 2^32, so every remainder is equally likely.
       const limit = TWO_32 - (TWO_32 % n);

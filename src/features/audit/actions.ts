@@ -24,6 +24,10 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'campaign.units': '调整参评单位',
   'campaign.rubric': '指定评查标准',
   'campaign.transition': '活动阶段变更',
+  'sampling.rule': '调整抽取规则',
+  'sampling.draw': '随机抽取案卷',
+  'sampling.add': '人工加入抽取名单',
+  'sampling.remove': '人工移出抽取名单',
 };
 
 export const AUDIT_ENTITY_LABELS: Record<string, string> = {
@@ -55,6 +59,8 @@ export const AUDIT_FIELD_LABELS: Record<string, string> = {
   rubric: '评查标准',
   version: '版本',
   hash: '内容摘要',
+  seed: '随机种子',
+  drawn: '抽取卷数',
   year: '年度',
   status: '阶段',
   description: '说明',

@@ -11,7 +11,9 @@ import { unitRoutes } from './features/units/routes.ts';
 import { userRoutes } from './features/users/routes.ts';
 import { rubricRoutes } from './features/rubrics/routes.ts';
 import { campaignRoutes } from './features/campaigns/routes.ts';
+import { caseFileRoutes } from './features/case-files/routes.ts';
 import { samplingRoutes } from './features/sampling/routes.ts';
+import { assignmentRoutes } from './features/assignment/routes.ts';
 import { loadCurrentUser, requireLogin } from './web/auth.ts';
 import { csrfProtection } from './web/csrf.ts';
 import { errorHandler, notFoundHandler } from './web/error-handler.ts';
@@ -62,7 +64,9 @@ export async function createApp(deps: Deps): Promise<express.Express> {
   app.use(userRoutes(deps));
   app.use(rubricRoutes(deps));
   app.use(campaignRoutes(deps));
+  app.use(caseFileRoutes(deps));
   app.use(samplingRoutes(deps));
+  app.use(assignmentRoutes(deps));
   app.use(auditRoutes(deps));
 
   app.use(notFoundHandler);

@@ -24,10 +24,20 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'campaign.units': '调整参评单位',
   'campaign.rubric': '指定评查标准',
   'campaign.transition': '活动阶段变更',
+  'caseFile.create': '录入案卷',
+  'caseFile.update': '修改案卷',
+  'caseFile.delete': '删除案卷',
+  'caseFile.import': '导入案卷目录',
+  'caseFile.total': '报送本期案卷总数',
   'sampling.rule': '调整抽取规则',
   'sampling.draw': '随机抽取案卷',
   'sampling.add': '人工加入抽取名单',
   'sampling.remove': '人工移出抽取名单',
+  'assignment.pool': '调整评查员库',
+  'assignment.conflict': '登记回避',
+  'assignment.auto': '自动分配评查人员',
+  'assignment.manual': '人工分配评查人员',
+  'assignment.reassign': '改派评查人员',
 };
 
 export const AUDIT_ENTITY_LABELS: Record<string, string> = {
@@ -36,6 +46,7 @@ export const AUDIT_ENTITY_LABELS: Record<string, string> = {
   user: '用户',
   rubric: '评查标准',
   campaign: '评查活动',
+  caseFile: '案卷',
 };
 
 /** Column names in before/after snapshots, as the log page shows them. */
@@ -61,6 +72,8 @@ export const AUDIT_FIELD_LABELS: Record<string, string> = {
   hash: '内容摘要',
   seed: '随机种子',
   drawn: '抽取卷数',
+  assigned: '分配人次',
+  unassigned: '未配齐卷数',
   year: '年度',
   status: '阶段',
   description: '说明',
@@ -74,4 +87,16 @@ export const AUDIT_FIELD_LABELS: Record<string, string> = {
   doc_number_pattern: '文号格式',
   added: '新增',
   removed: '移出',
+  file_number: '案卷编号',
+  case_type: '案卷类型',
+  field: '执法门类',
+  cause: '案由',
+  party: '当事人',
+  handlers: '执法人员',
+  is_major: '是否重大',
+  closed_on: '结案日期',
+  pages: '页数',
+  count: '案卷数',
+  numbers: '案卷（单位编码 案卷编号）',
+  reported_total: '本期案卷总数',
 };

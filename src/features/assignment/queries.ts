@@ -1,0 +1,78 @@
+import type { DbOrTrx } from '../../db/connection.ts';
+import type { CampaignRow } from '../../db/schema.ts';
+import type { AssignableFile, DeclaredConflict, PoolReviewer } from '../../domain/assignment.ts';
+import type { CaseType, ReviewerPool } from '../../domain/vocabulary.ts';
+
+const caseTypeList = (json: string): CaseType[] => {
+  try {
+    const v: unknown = JSON.parse(json);
+    return Array.isArray(v) ? (v as CaseType[]) : [];
+  } catch {
+    return [];
+  }
+};
+
+// Names are separated by 、 or commas; a space may sit inside a name (王 五), so it is no separator.
+export const splitHandlers = (text: string): string[] => text.split(/[、,，;；]+/).map((s) => s.trim()).filter(Boolean);
+
+export async function poolOf(db: DbOrTrx, campaignId: number): Promise<(PoolReviewer & { unitName: string; active: boolean })[]> {
+  const rows = await db.selectFrom('reviewer_pool')
+    .innerJoin('users', 'users.id', 'reviewer_pool.user_id')
+    .innerJoin('units', 'units.id', 'users.unit_id')
+    .select(['users.id', 'users.unit_id', 'users.display_name', 'users.case_types', 'users.pool_type', 'users.active', 'units.name as unit_name'])
+    .where('reviewer_pool.campaign_id', '=', campaignId).orderBy('units.code').orderBy('users.username').execute();
+  return rows.map((r) => ({
+    id: r.id, unitId: r.unit_id, name: r.display_name, caseTypes: caseTypeList(r.case_types), poolType: r.pool_type as ReviewerPool | null,
+    unitName: r.unit_name, active: r.active === 1,
+  }));
+}
+
+export async function conflictsOf(db: DbOrTrx, campaignId: number) {
+  return db.selectFrom('reviewer_conflicts')
+    .innerJoin('users', 'users.id', 'reviewer_conflicts.reviewer_id')
+    .leftJoin('units', 'units.id', 'reviewer_conflicts.unit_id')
+    .leftJoin('case_files', 'case_files.id', 'reviewer_conflicts.case_file_id')
+    .select(['reviewer_conflicts.id', 'reviewer_conflicts.reviewer_id', 'reviewer_conflicts.unit_id', 'reviewer_conflicts.case_file_id',
+      'reviewer_conflicts.reason', 'reviewer_conflicts.declared_at', 'users.display_name as reviewer_name', 'units.name as unit_name',
+      'case_files.file_number'])
+    .where('reviewer_conflicts.campaign_id', '=', campaignId).orderBy('reviewer_conflicts.id').execute();
+}
+
+export const toDeclared = (rows: Awaited<ReturnType<typeof conflictsOf>>): DeclaredConflict[] =>
+  rows.map((c) => ({ reviewerId: c.reviewer_id, unitId: c.unit_id, fileId: c.case_file_id, reason: c.reason }));
+
+/** The files to be reviewed: every listed file in a self-check, otherwise the active sample. */
+export async function filesToReview(db: DbOrTrx, campaign: CampaignRow): Promise<(AssignableFile & { unitName: string; cause: string })[]> {
+  let q = db.selectFrom('case_files').innerJoin('units', 'units.id', 'case_files.unit_id')
+    .select(['case_files.id', 'case_files.unit_id', 'case_files.case_type', 'case_files.file_number', 'case_files.handlers', 'case_files.cause', 'units.name as unit_name'])
+    .where('case_files.campaign_id', '=', campaign.id);
+  if (campaign.kind !== 'self') {
+    q = q.where('case_files.id', 'in', db.selectFrom('sampled_files').select('case_file_id')
+      .where('campaign_id', '=', campaign.id).where('removed_at', 'is', null));
+  }
+  const rows = await q.orderBy('units.code').orderBy('case_files.file_number').execute();
+  return rows.map((r) => ({
+    id: r.id, unitId: r.unit_id, caseType: r.case_type as CaseType, fileNumber: r.file_number, handlers: splitHandlers(r.handlers),
+    unitName: r.unit_name, cause: r.cause,
+  }));
+}
+
+export function activeAssignments(db: DbOrTrx, campaignId: number) {
+  return db.selectFrom('assignments').innerJoin('users', 'users.id', 'assignments.reviewer_id')
+    .select(['assignments.id', 'assignments.case_file_id', 'assignments.reviewer_id', 'assignments.origin', 'assignments.assigned_at', 'users.display_name as reviewer_name'])
+    .where('assignments.campaign_id', '=', campaignId).where('assignments.removed_at', 'is', null)
+    .orderBy('assignments.case_file_id').orderBy('assignments.id').execute();
+}
+
+/** A reviewer's own queue across campaigns: only files assigned to them (scoped in the query). */
+export function queueOf(db: DbOrTrx, reviewerId: number) {
+  return db.selectFrom('assignments')
+    .innerJoin('campaigns', 'campaigns.id', 'assignments.campaign_id')
+    .innerJoin('case_files', 'case_files.id', 'assignments.case_file_id')
+    .innerJoin('units', 'units.id', 'case_files.unit_id')
+    .select(['assignments.id', 'assignments.assigned_at', 'campaigns.id as campaign_id', 'campaigns.name as campaign_name', 'campaigns.status as campaign_status',
+      'case_files.file_number', 'case_files.case_type', 'case_files.cause', 'case_files.party', 'case_files.pages', 'case_files.is_major', 'units.name as unit_name'])
+    .where('assignments.reviewer_id', '=', reviewerId).where('assignments.removed_at', 'is', null)
+    .where('campaigns.status', '!=', 'closed')
+    .orderBy('campaigns.id', 'desc').orderBy('units.code').orderBy('case_files.file_number').execute();
+}

@@ -7,7 +7,7 @@ let t: TestApp;
 let admin: Awaited<ReturnType<typeof loginAsAdmin>>;
 let campaignId: number;
 const u = { county: 0, a: 0, b: 0, c: 0 };
-const r: Record<string, number> = {};
+const r = { county: 0, b: 0, c: 0, city: 0, fileA1: 0, fileA2: 0, fileB1: 0, fileC1: 0 };
 
 async function post(path: string, body: Record<string, string | string[]>) {
   const page = await admin.agent.get(`/campaigns/${campaignId}/assignments`);

@@ -214,7 +214,8 @@ export function transitionProblems(status: CampaignStatus, to: CampaignStatus, f
     if (facts.unitCount === 0) problems.push('尚未选择参评单位');
     if (facts.pinnedCaseTypes.length === 0) problems.push('尚未为任何案卷类型指定评查标准');
   }
-  if (status === 'sampling' && to === 'draft' && facts.reviewedFileCount > 0) {
+  // A drawn sample would outlive the settings it was drawn under; a self-check draws nothing.
+  if (status === 'sampling' && to === 'draft' && facts.kind !== 'self' && facts.reviewedFileCount > 0) {
     problems.push(`已抽取 ${facts.reviewedFileCount} 卷案卷，请先撤销抽取结果再退回筹备`);
   }
   if (to === 'reviewing') {

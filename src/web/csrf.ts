@@ -12,6 +12,10 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * no parser reads it, and skipping the check would let a cross-site multipart form through.
  */
 const UPLOAD_PATHS = new Set(['/units/import', '/users/import', '/rubrics/upload']);
+/** Upload routes with an id in the path: matched whole, ids only. */
+const UPLOAD_PATTERNS: readonly RegExp[] = [/^\/campaigns\/[1-9]\d{0,9}\/files\/import$/];
+
+const isUploadPath = (path: string): boolean => UPLOAD_PATHS.has(path) || UPLOAD_PATTERNS.some((p) => p.test(path));
 
 export function csrfToken(req: Request): string {
   if (!req.session.csrfToken) req.session.csrfToken = crypto.randomBytes(32).toString('base64url');
@@ -29,7 +33,7 @@ export function verifyCsrf(req: Request): void {
 export function csrfProtection(req: Request, res: Response, next: NextFunction): void {
   // Made on first use (when a page with a form renders), so redirects and assets create no session.
   Object.defineProperty(res.locals, 'csrfToken', { enumerable: true, configurable: true, get: () => csrfToken(req) });
-  if (SAFE_METHODS.has(req.method) || (req.is('multipart/form-data') && UPLOAD_PATHS.has(req.path))) return next();
+  if (SAFE_METHODS.has(req.method) || (req.is('multipart/form-data') && isUploadPath(req.path))) return next();
   verifyCsrf(req);
   next();
 }

@@ -2,6 +2,8 @@
 // through the menu), plus the navigation each role is shown and the data each list lets through.
 //
 // Tree: 市司法局 (ROOT) → 县司法局 (CTY) → 执法部门 A, 执法部门 B, and a spare unit for deactivation.
+// Campaigns: one unit A takes part in (the reviewer is in its pool), one only B takes part in, and one ready to
+// move on to sampling (for the write checks).
 import fs from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
@@ -13,7 +15,10 @@ const ROLES: Role[] = ['leader', 'reviewer', 'department', 'admin']; // admin la
 const PASSWORD = 'Passw0rd1';
 
 let t: TestApp;
-const ids = { rubric: 0, root: 0, county: 0, a: 0, b: 0, spare: 0, leader: 0, reviewer: 0, deptA: 0, userA: 0, userB: 0, target: 0 };
+const ids = {
+  rubric: 0, licenseRubric: 0, root: 0, county: 0, a: 0, b: 0, spare: 0, leader: 0, reviewer: 0, deptA: 0, userA: 0, userB: 0, target: 0,
+  campaignA: 0, campaignB: 0, campaignReady: 0,
+};
 const sessions = {} as Record<Role, { agent: request.Agent; csrf: string }>;
 
 beforeAll(async () => {
@@ -30,12 +35,30 @@ beforeAll(async () => {
   ids.userA = await addUser(t.db, { username: 'colleague-a', role: 'department', unitId: ids.a, displayName: '市监同事' });
   ids.userB = await addUser(t.db, { username: 'officer-b', role: 'department', unitId: ids.b, displayName: '环保联络员' });
   ids.target = await addUser(t.db, { username: 'target', role: 'reviewer', unitId: ids.root, displayName: '被操作的评查员' });
+  ids.licenseRubric = (await t.db.selectFrom('rubric_versions').select('id').where('rubric_key', '=', 'license').executeTakeFirstOrThrow()).id;
+  ids.campaignA = await addCampaign('县市场监管参评的交叉评查', [ids.a, ids.b]);
+  ids.campaignB = await addCampaign('生态环境专项评查', [ids.b]);
+  ids.campaignReady = await addCampaign('待进入抽取阶段的评查', [ids.a]);
+  await t.db.insertInto('reviewer_pool').values({ campaign_id: ids.campaignA, user_id: ids.reviewer, added_at: new Date().toISOString() }).execute();
   sessions.admin = await loginAsAdmin(t);
   sessions.leader = await loginAs(t, 'leader', PASSWORD);
   sessions.reviewer = await loginAs(t, 'reviewer', PASSWORD);
   sessions.department = await loginAs(t, 'depta', PASSWORD);
 });
 afterAll(async () => { await t.close(); });
+
+/** A draft campaign with its units and the penalty standard pinned, inserted directly (these tests are not about creating one). */
+async function addCampaign(name: string, unitIds: number[]): Promise<number> {
+  const now = new Date().toISOString();
+  const { id } = await t.db.insertInto('campaigns').values({
+    name, year: 2026, kind: 'cross', status: 'draft', description: null, period_from: null, period_to: null, reviewers_per_file: 2,
+    disagreement_threshold_tenths: 50, common_issue_threshold: 3, objection_window_days: 5, rectification_days: 30,
+    doc_number_pattern: '案评整改〔{year}〕{seq}号', created_at: now, created_by: null, updated_at: now, status_changed_at: now,
+  }).returning('id').executeTakeFirstOrThrow();
+  for (const unitId of unitIds) await t.db.insertInto('campaign_units').values({ campaign_id: id, unit_id: unitId }).execute();
+  await t.db.insertInto('campaign_rubrics').values({ campaign_id: id, case_type: 'penalty', rubric_version_id: ids.rubric }).execute();
+  return id;
+}
 
 // ---------------------------------------------------------------------------------------------------------
 // Pages (GET)
@@ -70,6 +93,13 @@ const pages: { path: () => string; label: string; expect: Expect }[] = [
   { label: '/rubrics/:id/download', path: () => `/rubrics/${ids.rubric}/download`, expect: all(200) },
   { label: '/rubrics/compare', path: () => `/rubrics/compare?a=${ids.rubric}&b=${ids.rubric}`, expect: all(200) },
   { label: '/rubrics/upload', path: () => '/rubrics/upload', expect: adminOnly },
+  { label: '/campaigns', path: () => '/campaigns', expect: all(200) },
+  { label: '/campaigns/new', path: () => '/campaigns/new', expect: adminOnly },
+  { label: '/campaigns/:A (A takes part, reviewer in pool)', path: () => `/campaigns/${ids.campaignA}`, expect: all(200) },
+  { label: '/campaigns/:B (A takes no part)', path: () => `/campaigns/${ids.campaignB}`, expect: { admin: 200, leader: 200, reviewer: 404, department: 404 } },
+  { label: '/campaigns/:A/edit', path: () => `/campaigns/${ids.campaignA}/edit`, expect: adminOnly },
+  { label: '/campaigns/:B/edit', path: () => `/campaigns/${ids.campaignB}/edit`, expect: adminOnly },
+  { label: '/campaigns/:A/units', path: () => `/campaigns/${ids.campaignA}/units`, expect: adminOnly },
 ];
 
 describe.each(ROLES)('pages as %s', (role) => {
@@ -150,20 +180,51 @@ const writes: { label: string; adminStatus: number; send: (s: { agent: request.A
     label: 'POST /users/import', adminStatus: 201,
     send: ({ agent, csrf }) => agent.post('/users/import').field('_csrf', csrf).attach('file', userCsv(`imported-${unique()}`), '用户.csv'),
   },
+  {
+    label: 'POST /campaigns', adminStatus: 302,
+    send: ({ agent, csrf }) => agent.post('/campaigns').type('form').send({ _csrf: csrf, ...settingsForm(`新建的评查活动${unique()}`) }),
+  },
+  {
+    label: 'POST /campaigns/:B (settings)', adminStatus: 302,
+    send: ({ agent, csrf }) => agent.post(`/campaigns/${ids.campaignB}`).type('form').send({ _csrf: csrf, ...settingsForm(`更名的评查活动${unique()}`) }),
+  },
+  {
+    label: 'POST /campaigns/:ready/units', adminStatus: 302,
+    send: ({ agent, csrf }) => agent.post(`/campaigns/${ids.campaignReady}/units`).type('form')
+      .send(`_csrf=${encodeURIComponent(csrf)}&unitIds=${ids.a}&unitIds=${ids.b}`),
+  },
+  {
+    label: 'POST /campaigns/:ready/rubrics', adminStatus: 302,
+    send: ({ agent, csrf }) => agent.post(`/campaigns/${ids.campaignReady}/rubrics`).type('form')
+      .send({ _csrf: csrf, caseType: 'license', versionId: String(ids.licenseRubric) }),
+  },
+  {
+    label: 'POST /campaigns/:ready/transition', adminStatus: 302,
+    send: ({ agent, csrf }) => agent.post(`/campaigns/${ids.campaignReady}/transition`).type('form').send({ _csrf: csrf, to: 'sampling' }),
+  },
 ];
+
+const settingsForm = (name: string) => ({
+  name, year: '2026', kind: 'cross', description: '', periodFrom: '', periodTo: '', reviewersPerFile: '2', disagreementThresholdTenths: '5',
+  commonIssueThreshold: '3', objectionWindowDays: '5', rectificationDays: '30', docNumberPattern: '案评整改〔{year}〕{seq}号',
+});
 
 function minimalRubric(version: string): Buffer {
   const rubric = JSON.parse(fs.readFileSync(path.resolve('test/fixtures/rubrics/good/minimal.json'), 'utf8')) as { version: string };
   return Buffer.from(JSON.stringify({ ...rubric, version }));
 }
 
-/** Everything a write could change: units, users (with their password hashes), rubric versions and the audit log. */
+/** Everything a write could change: units, users (with their password hashes), rubric versions, campaigns (with their
+ * units and pinned rubrics) and the audit log. */
 async function snapshot(): Promise<string> {
   const rubrics = await t.db.selectFrom('rubric_versions').select(['id', 'content_hash']).orderBy('id').execute();
   const units = await t.db.selectFrom('units').selectAll().orderBy('id').execute();
   const users = await t.db.selectFrom('users').selectAll().orderBy('id').execute();
+  const campaigns = await t.db.selectFrom('campaigns').selectAll().orderBy('id').execute();
+  const campaignUnits = await t.db.selectFrom('campaign_units').selectAll().orderBy('campaign_id').orderBy('unit_id').execute();
+  const campaignRubrics = await t.db.selectFrom('campaign_rubrics').selectAll().orderBy('campaign_id').orderBy('case_type').execute();
   const audit = await t.db.selectFrom('audit_log').select(({ fn }) => fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-  return JSON.stringify({ rubrics, units, users, audit: Number(audit.n) });
+  return JSON.stringify({ rubrics, units, users, campaigns, campaignUnits, campaignRubrics, audit: Number(audit.n) });
 }
 
 describe.each(ROLES)('changes as %s', (role) => {
@@ -196,7 +257,7 @@ describe('navigation', () => {
   const expected: Record<Role, [string, string][]> = {
     admin: [['/', '工作台'], ['/campaigns', '评查活动'], ['/units', '单位管理'], ['/users', '用户管理'], ['/rubrics', '评查标准'], ['/audit', '操作日志']],
     leader: [['/', '工作台'], ['/campaigns', '评查活动'], ['/units', '单位管理'], ['/users', '用户管理'], ['/rubrics', '评查标准'], ['/audit', '操作日志']],
-    reviewer: [['/', '工作台'], ['/campaigns', '评查活动'], ['/rubrics', '评查标准']],
+    reviewer: [['/', '工作台'], ['/queue', '我的评查任务'], ['/campaigns', '评查活动'], ['/rubrics', '评查标准']],
     department: [['/', '工作台'], ['/campaigns', '评查活动'], ['/units', '本单位'], ['/users', '本单位人员'], ['/rubrics', '评查标准']],
   };
 
@@ -215,7 +276,8 @@ describe('navigation', () => {
 
   it.each(ROLES)('links %s, on the pages it can open, only to pages it may open', async (role) => {
     const { agent } = sessions[role];
-    const starts = ['/', '/units', '/users', `/units/${ids.a}`, `/users/${ids.userA}`, `/users/${ids[role === 'admin' ? 'userB' : role === 'department' ? 'deptA' : role]}`];
+    const starts = ['/', '/units', '/users', `/units/${ids.a}`, `/users/${ids.userA}`, `/users/${ids[role === 'admin' ? 'userB' : role === 'department' ? 'deptA' : role]}`,
+      '/campaigns', `/campaigns/${ids.campaignA}`];
     const checked = new Set<string>();
     for (const start of starts) {
       const page = await agent.get(start);
@@ -294,10 +356,10 @@ describe('leader reads everything and changes nothing', () => {
   });
 
   it('is offered no buttons that change data', async () => {
-    for (const path of ['/units', '/users', `/units/${ids.a}`, `/users/${ids.userA}`]) {
+    for (const path of ['/units', '/users', `/units/${ids.a}`, `/users/${ids.userA}`, '/campaigns', `/campaigns/${ids.campaignA}`]) {
       const res = await sessions.leader.agent.get(path);
       expect(res.status, path).toBe(200);
-      for (const control of ['新建单位', '新建用户', '批量导入', '重置密码', '解除锁定', '/edit', '/deactivate']) {
+      for (const control of ['新建单位', '新建用户', '批量导入', '重置密码', '解除锁定', '/edit', '/deactivate', '新建评查活动', '选择参评单位']) {
         expect(res.text, `${path}: ${control}`).not.toContain(control);
       }
       // The only form a leader is shown besides filters is the logout button.

@@ -38,6 +38,8 @@ function describeValue(field: string, value: unknown, unitNames: ReadonlyMap<num
   if ((field === 'unit_id' || field === 'parent_id') && typeof value === 'number') return unitNames.get(value) ?? `#${value}`;
   if (field === 'kind') return UNIT_KIND_LABELS[value as UnitKind] ?? CAMPAIGN_KIND_LABELS[value as CampaignKind] ?? String(value);
   if (field === 'status') return CAMPAIGN_STATUS_LABELS[value as CampaignStatus] ?? String(value);
+  if (field === 'case_type') return CASE_TYPE_LABELS[value as CaseType] ?? String(value);
+  if (field === 'is_major') return value === 1 || value === true ? '是' : '否';
   if (field === 'role') return ROLE_LABELS[value as Role] ?? String(value);
   if (field === 'pool_type') return REVIEWER_POOL_LABELS[value as ReviewerPool] ?? String(value);
   if (field === 'case_types') {

@@ -3,7 +3,7 @@ import { Router, type Response } from 'express';
 import type { Deps } from '../../context.ts';
 import { asActor } from '../../context.ts';
 import {
-  CAMPAIGN_KIND_LABELS, CAMPAIGN_KINDS, CAMPAIGN_STATUS_LABELS, defaultSettings, isStarted, RESULT_SETTINGS,
+  CAMPAIGN_KIND_LABELS, CAMPAIGN_KINDS, CAMPAIGN_STATUS_LABELS, defaultSettings, docNumber, isStarted, RESULT_SETTINGS,
   transitionProblems, transitionsFrom, type CampaignSettings, type CampaignStatus, type SettingsInput,
 } from '../../domain/campaigns.ts';
 import { can } from '../../domain/policy.ts';
@@ -83,10 +83,15 @@ export function campaignRoutes(deps: Deps): Router {
     const campaign = await visibleCampaign(ctx, idParam(req));
     const status = statusOf(campaign);
     const manage = can(asActor(ctx.actor), 'campaign.manage');
-    const units = orderAsTree((await campaignUnits(deps.db, campaign.id)).map((u) => ({
+    // A department sees its own unit's row only: other units' lists and figures are theirs.
+    const participating = (await campaignUnits(deps.db, campaign.id))
+      .filter((u) => ctx.actor.role !== 'department' || u.id === ctx.actor.unitId)
+      // A reviewer sees the files assigned to them, not the units' lists.
+      .filter(() => ctx.actor.role !== 'reviewer');
+    const units = orderAsTree(participating.map((u) => ({
       id: u.id, code: u.code, name: u.name, kind: u.kind as never, parentId: u.parent_id, active: u.active === 1,
     })));
-    const unitStats = new Map((await campaignUnits(deps.db, campaign.id)).map((u) => [u.id, u]));
+    const unitStats = new Map(participating.map((u) => [u.id, u]));
     const pinned = await campaignRubrics(deps.db, campaign.id);
     const facts = manage ? await campaignFacts(deps.db, campaign) : null;
     const versions = manage ? await listVersions(deps.db) : [];
@@ -111,6 +116,8 @@ export function campaignRoutes(deps: Deps): Router {
       transitions: manage && facts ? transitionsFrom(status).map((t) => ({ ...t, problems: transitionProblems(status, t.to, facts) })) : [],
       facts,
       canManage: manage && status !== 'closed',
+      bureauView: ctx.actor.role === 'admin' || ctx.actor.role === 'leader',
+      docNumberExample: docNumber(campaign.doc_number_pattern, campaign.year, 1),
       setupOpen: manage && !isStarted(status),
       history,
     });

@@ -93,8 +93,9 @@ export async function setCampaignUnits(ctx: Ctx, id: number, unitIds: number[]):
     const known = wanted.length === 0 ? [] : await trx.selectFrom('units').select(['id', 'name', 'active']).where('id', 'in', wanted).execute();
     const problems: { field: string; message: string }[] = [];
     if (known.length !== wanted.length) problems.push({ field: 'unitIds', message: '所选单位中有不存在的单位' });
-    for (const u of known) if (u.active !== 1) problems.push({ field: 'unitIds', message: `单位“${u.name}”已停用，不能参评` });
     const current = (await trx.selectFrom('campaign_units').select('unit_id').where('campaign_id', '=', id).execute()).map((r) => r.unit_id);
+    // Only a unit being added must be active: one deactivated after it was chosen may stay (its list may be in).
+    for (const u of known) if (u.active !== 1 && !current.includes(u.id)) problems.push({ field: 'unitIds', message: `单位“${u.name}”已停用，不能参评` });
     const removed = current.filter((u) => !wanted.includes(u));
     if (removed.length > 0) {
       const withFiles = await trx.selectFrom('case_files').innerJoin('units', 'units.id', 'case_files.unit_id')

@@ -5,6 +5,7 @@ import { asActor } from '../../context.ts';
 import { can } from '../../domain/policy.ts';
 import { searchAudit } from '../audit/queries.ts';
 import { findUser } from '../users/queries.ts';
+import { queueOf } from '../assignment/queries.ts';
 
 export function dashboardRoutes(deps: Deps): Router {
   const router = Router();
@@ -28,7 +29,8 @@ export function dashboardRoutes(deps: Deps): Router {
       .where('action', '=', 'auth.login').where('entity_type', '=', 'user').where('entity_id', '=', String(user.id))
       .orderBy('id', 'desc').limit(1).offset(1).executeTakeFirst();
     const recent = can(actor, 'audit.view') ? (await searchAudit(deps.db, {}, 1)).rows.slice(0, 8) : [];
-    res.render('dashboard/index', { title: '工作台', profile, previousLogin, overview, recent });
+    const queueCount = user.role === 'reviewer' ? (await queueOf(deps.db, user.id)).length : null;
+    res.render('dashboard/index', { title: '工作台', profile, previousLogin, overview, recent, queueCount });
   });
   return router;
 }

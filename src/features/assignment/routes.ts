@@ -5,9 +5,9 @@ import { asActor } from '../../context.ts';
 import { eligibleReviewers } from '../../domain/assignment.ts';
 import type { CampaignKind } from '../../domain/campaigns.ts';
 import { can } from '../../domain/policy.ts';
-import { AppError, forbidden, ValidationError } from '../../web/app-error.ts';
+import { forbidden } from '../../web/app-error.ts';
 import { ctxOf, permit } from '../../web/auth.ts';
-import { flash } from '../../web/flash.ts';
+import { changeAndRedirect } from '../../web/flash-action.ts';
 import { idParam, list, optionalId, text } from '../../web/form.ts';
 import { campaignUnits } from '../campaigns/queries.ts';
 import { visibleCampaign } from '../campaigns/service.ts';
@@ -15,16 +15,8 @@ import { allUnits } from '../units/queries.ts';
 import { activeAssignments, conflictsOf, filesToReview, poolOf, queueOf, toDeclared } from './queries.ts';
 import { addToPool, assignByHand, autoAssign, declareConflict, previewAssignment, removeFromPool } from './service.ts';
 
-async function change(req: Request, res: Response, campaignId: number, run: () => Promise<string>): Promise<void> {
-  try {
-    flash(req, 'success', await run());
-  } catch (e) {
-    if (e instanceof ValidationError) flash(req, 'error', `${e.message === '提交的内容有误，请按提示修改' ? '' : `${e.message}：`}${e.problems.map((p) => p.message).join('；')}`);
-    else if (e instanceof AppError && (e.status === 409 || e.status === 404)) flash(req, 'error', e.message);
-    else throw e;
-  }
-  res.redirect(`/campaigns/${campaignId}/assignments`);
-}
+const change = (req: Request, res: Response, campaignId: number, run: () => Promise<string>) =>
+  changeAndRedirect(req, res, `/campaigns/${campaignId}/assignments`, run);
 
 export function assignmentRoutes(deps: Deps): Router {
   const router = Router();

@@ -13,6 +13,7 @@ import { CASE_TYPE_LABELS, CASE_TYPES, type CaseType } from '../../domain/vocabu
 import { AppError, ValidationError } from '../../web/app-error.ts';
 import { ctxOf, permit } from '../../web/auth.ts';
 import { flash } from '../../web/flash.ts';
+import { changeAndRedirect } from '../../web/flash-action.ts';
 import { byField, idParam, list, optionalId, text } from '../../web/form.ts';
 import { searchAudit } from '../audit/queries.ts';
 import { listVersions } from '../rubrics/queries.ts';
@@ -173,27 +174,19 @@ export function campaignRoutes(deps: Deps): Router {
   router.post('/campaigns/:id/rubrics', permit('campaign.manage'), async (req, res) => {
     const ctx = ctxOf(req, deps);
     const campaign = await visibleCampaign(ctx, idParam(req));
-    try {
+    await changeAndRedirect(req, res, `/campaigns/${campaign.id}#rubrics`, async () => {
       await pinRubric(ctx, campaign.id, text(req.body, 'caseType'), optionalId(req.body, 'versionId'));
-      flash(req, 'success', `${CASE_TYPE_LABELS[text(req.body, 'caseType') as CaseType] ?? ''}评查标准已保存`);
-    } catch (e) {
-      if (!(e instanceof ValidationError) && !(e instanceof AppError && e.status === 409)) throw e;
-      flash(req, 'error', e instanceof ValidationError ? e.problems.map((p) => p.message).join('；') : e.message);
-    }
-    res.redirect(`/campaigns/${campaign.id}#rubrics`);
+      return `${CASE_TYPE_LABELS[text(req.body, 'caseType') as CaseType] ?? ''}评查标准已保存`;
+    });
   });
 
   router.post('/campaigns/:id/transition', permit('campaign.manage'), async (req, res) => {
     const ctx = ctxOf(req, deps);
     const campaign = await visibleCampaign(ctx, idParam(req));
-    try {
+    await changeAndRedirect(req, res, `/campaigns/${campaign.id}`, async () => {
       const to = await transitionCampaign(ctx, campaign.id, text(req.body, 'to'));
-      flash(req, 'success', `活动已转入“${CAMPAIGN_STATUS_LABELS[to]}”阶段`);
-    } catch (e) {
-      if (!(e instanceof AppError) || e.status !== 422) throw e;
-      flash(req, 'error', e.message);
-    }
-    res.redirect(`/campaigns/${campaign.id}`);
+      return `活动已转入“${CAMPAIGN_STATUS_LABELS[to]}”阶段`;
+    });
   });
 
   return router;

@@ -6,26 +6,17 @@ import { formatSeed } from '../../domain/prng.ts';
 import { can } from '../../domain/policy.ts';
 import { describeRule } from '../../domain/sampling.ts';
 import { CASE_TYPE_LABELS, CASE_TYPES, type CaseType } from '../../domain/vocabulary.ts';
-import { AppError, ValidationError } from '../../web/app-error.ts';
+import { forbidden } from '../../web/app-error.ts';
 import { ctxOf, permit } from '../../web/auth.ts';
-import { flash } from '../../web/flash.ts';
+import { changeAndRedirect } from '../../web/flash-action.ts';
 import { idParam, optionalId, text } from '../../web/form.ts';
 import { campaignUnits } from '../campaigns/queries.ts';
 import { visibleCampaign } from '../campaigns/service.ts';
 import { activeDraw, rulesOf, sampledFiles, toRule } from './queries.ts';
 import { addFileByHand, addRule, deleteRule, draw, removeFileByHand, verifyActiveDraw, type DrawRecord } from './service.ts';
 
-/** Runs a change; a rule violation or conflict becomes a flash message on the sampling page. */
-async function change(req: Request, res: Response, campaignId: number, run: () => Promise<string>): Promise<void> {
-  try {
-    flash(req, 'success', await run());
-  } catch (e) {
-    if (e instanceof ValidationError) flash(req, 'error', `${e.message === '提交的内容有误，请按提示修改' ? '' : `${e.message}：`}${e.problems.map((p) => p.message).join('；')}`);
-    else if (e instanceof AppError && (e.status === 409 || e.status === 404)) flash(req, 'error', e.message);
-    else throw e;
-  }
-  res.redirect(`/campaigns/${campaignId}/sampling`);
-}
+const change = (req: Request, res: Response, campaignId: number, run: () => Promise<string>) =>
+  changeAndRedirect(req, res, `/campaigns/${campaignId}/sampling`, run);
 
 export function samplingRoutes(deps: Deps): Router {
   const router = Router();
@@ -35,7 +26,7 @@ export function samplingRoutes(deps: Deps): Router {
     const campaign = await visibleCampaign(ctx, idParam(req));
     const actor = asActor(ctx.actor);
     const manage = can(actor, 'campaign.manage');
-    if (!manage && actor.role !== 'leader' && actor.role !== 'department') throw new AppError(403, '您没有权限访问此页面或执行此操作');
+    if (!manage && actor.role !== 'leader' && actor.role !== 'department') throw forbidden();
     // A department sees the draw's seed and rules, and only its own unit's files.
     const ownUnit = actor.role === 'department' ? actor.unitId : undefined;
     const units = await campaignUnits(deps.db, campaign.id);

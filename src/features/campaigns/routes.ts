@@ -175,7 +175,10 @@ export function campaignRoutes(deps: Deps): Router {
     const ctx = ctxOf(req, deps);
     const campaign = await visibleCampaign(ctx, idParam(req));
     await changeAndRedirect(req, res, `/campaigns/${campaign.id}#rubrics`, async () => {
-      await pinRubric(ctx, campaign.id, text(req.body, 'caseType'), optionalId(req.body, 'versionId'));
+      const versionId = optionalId(req.body, 'versionId');
+      // An empty choice means "do not review this case type"; anything else must be a version id.
+      if (versionId === null && text(req.body, 'versionId').trim() !== '') throw new ValidationError([{ field: 'versionId', message: '评查标准版本不存在' }]);
+      await pinRubric(ctx, campaign.id, text(req.body, 'caseType'), versionId);
       return `${CASE_TYPE_LABELS[text(req.body, 'caseType') as CaseType] ?? ''}评查标准已保存`;
     });
   });

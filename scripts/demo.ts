@@ -1,7 +1,9 @@
 // Demo: builds a separate database with a realistic region (modelled on the Mudanjiang 2022 review: one
-// city bureau, 10 county-level bureaus, 14 city departments, some towns, reviewers and department users),
-// then starts the app on it. Everything is created through the app's own services with an administrator's
-// context, so the audit log reads like real use.
+// city bureau, 10 county-level bureaus, 14 city departments, some towns, reviewers and department users)
+// and two 2026 campaigns (a cross review at its sampling stage with file lists, a seeded draw and reviewers
+// assigned; a self-check in preparation — see demo-campaigns.ts), then starts the app on it. Everything is
+// created through the app's own services with an administrator's context, so the audit log reads like real use.
+// The units' file lists are also written beside the database as demo-案卷目录.xlsx, ready to import by hand.
 //
 //   npm run demo                      build ./data/demo.db (deleted and rebuilt every run) and start the app
 //   npm run demo:build                build only
@@ -18,8 +20,10 @@ import type { ImportRow } from '../src/domain/units.ts';
 import type { CaseType, ReviewerPool } from '../src/domain/vocabulary.ts';
 import { CASE_TYPE_LABELS, REVIEWER_POOL_LABELS } from '../src/domain/vocabulary.ts';
 import { createLogger } from '../src/logger.ts';
+import { loadRubricDirectory } from '../src/features/rubrics/loader.ts';
 import { createUnit, importUnits } from '../src/features/units/service.ts';
 import { createUser, importUsers } from '../src/features/users/service.ts';
+import { buildDemoCampaigns, CROSS_NAME, SELF_NAME, type DemoCampaignSummary } from './demo-campaigns.ts';
 
 /** One password for every demo account, so a demo can switch roles quickly. Never use it for real data. */
 export const DEMO_PASSWORD = 'Demo2026';
@@ -102,15 +106,17 @@ export interface DemoAccount {
   note: string;
 }
 
-/** Builds the demo database from nothing; returns the accounts to print. */
-export async function buildDemoDatabase(file: string): Promise<DemoAccount[]> {
+/** Builds the demo database from nothing; returns the accounts and the campaigns to print. */
+export async function buildDemoDatabase(file: string): Promise<{ accounts: DemoAccount[]; campaigns: DemoCampaignSummary }> {
   removeDatabase(file);
   const config = loadConfig({ ...process.env, DB_PATH: file, ADMIN_PASSWORD: DEMO_PASSWORD, BUREAU_NAME: CITY_BUREAU, LOG_LEVEL: 'warn' });
   const opened = openDatabase(config.dbPath);
   try {
     await migrateToLatest(opened.db);
     const deps: Deps = { db: opened.db, config, clock: systemClock, logger: createLogger(config) };
-    // The same first start as `npm start`: the city bureau and the administrator (password from ADMIN_PASSWORD).
+    // The same first start as `npm start`: the bundled scoring standards (a campaign pins them), the city bureau
+    // and the administrator (password from ADMIN_PASSWORD).
+    await loadRubricDirectory(deps);
     await ensureFirstAdmin(deps);
     const db = opened.db;
     const admin = await db.selectFrom('users').innerJoin('units', 'units.id', 'users.unit_id')
@@ -169,10 +175,13 @@ export async function buildDemoDatabase(file: string): Promise<DemoAccount[]> {
       accounts.push({ username, displayName: person, role: '部门用户', unit: unitOf(code).name, note: '' });
     }
 
+    // The 2026 campaigns: a cross review up to its sampling stage (file lists, draw, assignment) and a self-check.
+    const campaigns = await buildDemoCampaigns(ctx, path.dirname(file), PEOPLE.filter((p) => p.role === 'reviewer').map((p) => p.displayName));
+
     // Demo only: the services make every new account change its password at first login, which would get in
     // the way of a demonstration. This one flag is cleared directly (and deliberately not audited).
     await db.updateTable('users').set({ must_change_password: 0 }).execute();
-    return accounts;
+    return { accounts, campaigns };
   } finally {
     await opened.close();
   }
@@ -184,7 +193,9 @@ function pad(text: string, columns: number): string {
   return text + ' '.repeat(Math.max(1, columns - width));
 }
 
-function printAccounts(file: string, accounts: DemoAccount[]): void {
+const counts = (list: [string, number][]) => list.map(([label, n]) => `${label} ${n}`).join('，');
+
+function printDemo(file: string, accounts: DemoAccount[], c: DemoCampaignSummary): void {
   const width = Math.max(...accounts.map((a) => a.username.length)) + 2;
   const lines = [
     '',
@@ -195,6 +206,20 @@ function printAccounts(file: string, accounts: DemoAccount[]): void {
     `  ${pad('用户名', width)}${pad('角色', 10)}${pad('姓名', 12)}所属单位`,
     ...accounts.map((a) => `  ${pad(a.username, width)}${pad(a.role, 10)}${pad(a.displayName, 12)}${a.unit}${a.note ? `（${a.note}）` : ''}`),
     '',
+    '评查活动：',
+    `  1. ${CROSS_NAME}（交叉评查，/campaigns/${c.crossId}），停在“抽取案卷”阶段`,
+    `     参评单位 ${c.units} 个，案卷目录 ${c.files} 卷（${counts(c.filesByType)}；其中重大案件 ${c.majorFiles} 卷）`,
+    `     抽取规则：行政处罚按 20% 抽取、不少于 2 卷，行政许可、行政检查、行政强制每单位各 1 卷，重大案件权重 2`,
+    `     随机种子：${c.seed}，抽取 ${c.sampled} 卷（${counts(c.sampledByType)}）${c.warnings.length ? `；${c.warnings.join('；')}` : ''}`,
+    `     评查员库 ${c.perReviewer.length} 人，每卷 2 人，自动分配 ${c.assignments} 人次${c.unassigned ? `，${c.unassigned} 卷未能配齐` : '，全部案卷已配齐'}：`,
+    ...c.perReviewer.map((r) => `       ${pad(r.username, width)}${pad(r.name, 8)}${pad(`${r.files} 卷`, 8)}${r.unit}${r.note ? `（${r.note}）` : ''}`),
+    `     执法人员与评查员同名而回避的抽中案卷 ${c.handlerFiles} 卷，例如：`,
+    ...c.handlerExamples.map((e) => `       ${e}`),
+    `  2. ${SELF_NAME}（自查，/campaigns/${c.selfId}），停在“筹备中”阶段，参评单位：${c.selfUnits.join('、')}`,
+    '',
+    `案卷目录导入文件：${c.fileListPath}`,
+    `  （${c.files} 卷，${c.units} 个单位；在包含这 ${c.units} 个单位的活动中，“案卷目录 → 导入”按文件中的单位编码导入）`,
+    '',
     '（演示数据仅供体验，请勿用于正式环境；每次运行都会删除并重建演示数据库）',
     '',
   ];
@@ -203,8 +228,10 @@ function printAccounts(file: string, accounts: DemoAccount[]): void {
 
 if (import.meta.main) {
   const file = path.resolve(process.env.DEMO_DB_PATH?.trim() || './data/demo.db');
-  const accounts = await buildDemoDatabase(file);
-  printAccounts(file, accounts);
+  const started = Date.now();
+  const { accounts, campaigns } = await buildDemoDatabase(file);
+  printDemo(file, accounts, campaigns);
+  console.log(`（用时 ${((Date.now() - started) / 1000).toFixed(1)} 秒）\n`);
   if (!process.argv.includes('--build-only')) {
     // The real server entry, on the demo database.
     process.env.DB_PATH = file;

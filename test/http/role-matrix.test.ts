@@ -100,6 +100,23 @@ const pages: { path: () => string; label: string; expect: Expect }[] = [
   { label: '/campaigns/:A/edit', path: () => `/campaigns/${ids.campaignA}/edit`, expect: adminOnly },
   { label: '/campaigns/:B/edit', path: () => `/campaigns/${ids.campaignB}/edit`, expect: adminOnly },
   { label: '/campaigns/:A/units', path: () => `/campaigns/${ids.campaignA}/units`, expect: adminOnly },
+  // File lists (案卷目录): the bureau reads every unit's; a department its own unit's; a reviewer none (only its queue).
+  { label: '/campaigns/:A/files', path: () => `/campaigns/${ids.campaignA}/files`, expect: { admin: 200, leader: 200, reviewer: 403, department: 200 } },
+  { label: '/campaigns/:A/files?unitId=:A', path: () => `/campaigns/${ids.campaignA}/files?unitId=${ids.a}`, expect: { admin: 200, leader: 200, reviewer: 403, department: 200 } },
+  { label: '/campaigns/:A/files?unitId=:B', path: () => `/campaigns/${ids.campaignA}/files?unitId=${ids.b}`, expect: { admin: 200, leader: 200, reviewer: 403, department: 403 } },
+  { label: '/campaigns/:B/files', path: () => `/campaigns/${ids.campaignB}/files`, expect: { admin: 200, leader: 200, reviewer: 404, department: 404 } },
+  // Import: whoever enters the list — the administrator, or a department for its own unit; the leader never writes.
+  { label: '/campaigns/:A/files/import', path: () => `/campaigns/${ids.campaignA}/files/import`, expect: { admin: 200, leader: 403, reviewer: 403, department: 200 } },
+  { label: '/campaigns/:A/files/import?unitId=:B', path: () => `/campaigns/${ids.campaignA}/files/import?unitId=${ids.b}`, expect: { admin: 200, leader: 403, reviewer: 403, department: 200 } },
+  { label: '/campaigns/:B/files/import', path: () => `/campaigns/${ids.campaignB}/files/import`, expect: { admin: 200, leader: 403, reviewer: 404, department: 404 } },
+  // Sampling: rules, seed and draw are open to the units taking part (a department sees its own files only).
+  { label: '/campaigns/:A/sampling', path: () => `/campaigns/${ids.campaignA}/sampling`, expect: bureauReaders },
+  { label: '/campaigns/:A/sampling?verify=1', path: () => `/campaigns/${ids.campaignA}/sampling?verify=1`, expect: bureauReaders },
+  { label: '/campaigns/:B/sampling', path: () => `/campaigns/${ids.campaignB}/sampling`, expect: { admin: 200, leader: 200, reviewer: 404, department: 404 } },
+  // Assignments: the bureau only (who reviews whom is not shown to the units or the reviewers).
+  { label: '/campaigns/:A/assignments', path: () => `/campaigns/${ids.campaignA}/assignments`, expect: { admin: 200, leader: 200, reviewer: 403, department: 403 } },
+  { label: '/campaigns/:B/assignments', path: () => `/campaigns/${ids.campaignB}/assignments`, expect: { admin: 200, leader: 200, reviewer: 404, department: 404 } },
+  { label: '/queue', path: () => '/queue', expect: { admin: 403, leader: 403, reviewer: 200, department: 403 } },
 ];
 
 describe.each(ROLES)('pages as %s', (role) => {
@@ -277,7 +294,8 @@ describe('navigation', () => {
   it.each(ROLES)('links %s, on the pages it can open, only to pages it may open', async (role) => {
     const { agent } = sessions[role];
     const starts = ['/', '/units', '/users', `/units/${ids.a}`, `/users/${ids.userA}`, `/users/${ids[role === 'admin' ? 'userB' : role === 'department' ? 'deptA' : role]}`,
-      '/campaigns', `/campaigns/${ids.campaignA}`];
+      '/campaigns', `/campaigns/${ids.campaignA}`, `/campaigns/${ids.campaignA}/files`, `/campaigns/${ids.campaignA}/files/import`,
+      `/campaigns/${ids.campaignA}/sampling`, `/campaigns/${ids.campaignA}/assignments`, '/queue'];
     const checked = new Set<string>();
     for (const start of starts) {
       const page = await agent.get(start);
@@ -370,6 +388,24 @@ describe('leader reads everything and changes nothing', () => {
 });
 
 describe('reviewer', () => {
+  it('sees on /queue only the files assigned to it', async () => {
+    const now = new Date().toISOString();
+    const file = async (unitId: number, fileNumber: string) => (await t.db.insertInto('case_files').values({
+      campaign_id: ids.campaignA, unit_id: unitId, file_number: fileNumber, case_type: 'penalty', field: null, cause: `${fileNumber}的案由`,
+      party: null, handlers: '张三、李四', is_major: 0, closed_on: null, pages: 30, source: 'entry', created_at: now, created_by: null,
+    }).returning('id').executeTakeFirstOrThrow()).id;
+    const assign = async (caseFileId: number, reviewerId: number) => t.db.insertInto('assignments').values({
+      campaign_id: ids.campaignA, case_file_id: caseFileId, reviewer_id: reviewerId, origin: 'manual', assigned_at: now, assigned_by: null,
+      removed_at: null, removed_by: null, removed_reason: null,
+    }).execute();
+    await assign(await file(ids.a, '队列-本人-1号'), ids.reviewer);
+    await assign(await file(ids.b, '队列-他人-2号'), ids.target);
+    const res = await sessions.reviewer.agent.get('/queue');
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('队列-本人-1号');
+    expect(res.text).not.toContain('队列-他人-2号');
+  });
+
   it('may open its own profile but nobody else\'s', async () => {
     expect((await sessions.reviewer.agent.get(`/users/${ids.reviewer}`)).status).toBe(200);
     expect((await sessions.reviewer.agent.get(`/users/${ids.target}`)).status).toBe(404);

@@ -200,8 +200,12 @@ export const TRANSITIONS: readonly Transition[] = [
   { from: 'released', to: 'closed', label: '结束活动', confirm: '结束后活动不再接受任何修改。' },
 ];
 
-export function transitionsFrom(status: CampaignStatus): Transition[] {
-  return TRANSITIONS.filter((t) => t.from === status);
+export function transitionsFrom(status: CampaignStatus, kind?: CampaignKind): Transition[] {
+  return TRANSITIONS.filter((t) => t.from === status).map((t) =>
+    // A self-check draws nothing: its second stage is when units hand in their lists.
+    kind === 'self' && t.to === 'sampling'
+      ? { ...t, label: '开始报送案卷', confirm: '进入报送阶段后，各参评单位报送本单位案卷目录，由本单位评查人员评查全部案卷。' }
+      : t);
 }
 
 /** Why a transition may not happen now; empty when it may. */

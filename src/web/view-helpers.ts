@@ -1,6 +1,7 @@
 // Template helpers. A helper that returns HTML escapes its inputs and returns a SafeString.
 import type HandlebarsNS from 'handlebars';
 import { formatDate, formatDateTime } from './format.ts';
+import { CAMPAIGN_STATUS_LABELS, type CampaignStatus } from '../domain/campaigns.ts';
 import {
   CASE_TYPE_LABELS, REVIEWER_POOL_LABELS, ROLE_LABELS, UNIT_KIND_LABELS,
   type CaseType, type ReviewerPool, type Role, type UnitKind,
@@ -29,6 +30,7 @@ export function registerHelpers(hbs: Hbs): void {
     unitKindLabel: lookup<UnitKind>(UNIT_KIND_LABELS),
     poolLabel: lookup<ReviewerPool>(REVIEWER_POOL_LABELS),
     caseTypeLabel: lookup<CaseType>(CASE_TYPE_LABELS),
+    campaignStatusLabel: lookup<CampaignStatus>(CAMPAIGN_STATUS_LABELS),
     caseTypeLabels: (codes: unknown) =>
       Array.isArray(codes) ? codes.map((c) => CASE_TYPE_LABELS[c as CaseType] ?? String(c)).join('、') : '',
     /** Builds a query string from the current filters plus overrides, for pagination links. */

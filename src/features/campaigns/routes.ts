@@ -4,7 +4,7 @@ import type { Deps } from '../../context.ts';
 import { asActor } from '../../context.ts';
 import {
   CAMPAIGN_KIND_LABELS, CAMPAIGN_KINDS, CAMPAIGN_STATUS_LABELS, defaultSettings, docNumber, isStarted, RESULT_SETTINGS,
-  transitionProblems, transitionsFrom, type CampaignSettings, type CampaignStatus, type SettingsInput,
+  transitionProblems, transitionsFrom, type CampaignKind, type CampaignSettings, type CampaignStatus, type SettingsInput,
 } from '../../domain/campaigns.ts';
 import { can } from '../../domain/policy.ts';
 import { formatTenths } from '../../domain/rubric/points.ts';
@@ -114,7 +114,7 @@ export function campaignRoutes(deps: Deps): Router {
         caseType: ct, label: CASE_TYPE_LABELS[ct], pinned: pinned.find((p) => p.case_type === ct) ?? null,
         options: versions.filter((v) => (JSON.parse(v.case_types) as string[]).includes(ct)),
       })).filter((r) => r.pinned || (manage && r.options.length > 0)),
-      transitions: manage && facts ? transitionsFrom(status).map((t) => ({ ...t, problems: transitionProblems(status, t.to, facts) })) : [],
+      transitions: manage && facts ? transitionsFrom(status, campaign.kind as CampaignKind).map((t) => ({ ...t, problems: transitionProblems(status, t.to, facts) })) : [],
       facts,
       canManage: manage && status !== 'closed',
       bureauView: ctx.actor.role === 'admin' || ctx.actor.role === 'leader',

@@ -177,6 +177,8 @@ export interface CampaignFacts {
   reviewedFileCount: number;
   /** Files still short of the configured number of reviewers. */
   filesShortOfReviewers: number;
+  /** Assignments that break a conflict rule today (a conflict declared, a unit moved, a person changed since). */
+  conflictingAssignments: number;
   /** Assigned reviews not yet submitted. */
   pendingReviews: number;
   /** Files without a final result (after reconciliation or re-check). */
@@ -227,6 +229,9 @@ export function transitionProblems(status: CampaignStatus, to: CampaignStatus, f
     const missing = facts.reviewedCaseTypes.filter((c) => !facts.pinnedCaseTypes.includes(c));
     if (missing.length > 0) problems.push(`以下案卷类型没有指定评查标准：${missing.map((c) => CASE_TYPE_LABELS[c]).join('、')}`);
     if (facts.filesShortOfReviewers > 0) problems.push(`还有 ${facts.filesShortOfReviewers} 卷案卷未分配足够的评查人员`);
+    if (facts.conflictingAssignments > 0) {
+      problems.push(`有 ${facts.conflictingAssignments} 人次的分配违反回避规则（回避登记、人员单位或活动设置有变），请在“分配评查人员”页改派`);
+    }
   }
   if (to === 'rechecking' && facts.pendingReviews > 0) problems.push(`还有 ${facts.pendingReviews} 份评分表未提交`);
   if (to === 'released' && facts.filesWithoutFinal > 0) problems.push(`还有 ${facts.filesWithoutFinal} 卷案卷没有最后得分（待复核）`);

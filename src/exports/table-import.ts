@@ -30,7 +30,9 @@ async function readGrid(file: UploadedFile): Promise<string[][]> {
     try {
       return parseCsv(decoded.text);
     } catch (e) {
-      return fail(`CSV 格式有误：${(e as Error).message}`);
+      // csv-parse explains in English; say where in Chinese instead.
+      const line = (e as { lines?: number }).lines;
+      return fail(`CSV 格式有误${line ? `（第 ${line} 行附近）` : ''}：引号不配对或分隔符有误，请用 Excel 打开后另存为 CSV 或 .xlsx 再上传`);
     }
   }
   if (ext === '.xlsx') {

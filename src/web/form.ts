@@ -45,3 +45,9 @@ export function byField(problems: readonly { field?: string; message: string }[]
 export function safeLocalPath(value: unknown, fallback = '/'): string {
   return typeof value === 'string' && /^\/(?![/\\])[^\s]*$/.test(value) ? value : fallback;
 }
+
+/** ?page=N for lists: a whole number from 1; anything else (1.5, 1e308, -3, text) is page 1. */
+export function pageParam(query: unknown): number {
+  const raw = text(query, 'page').trim();
+  return /^[1-9]\d{0,5}$/.test(raw) ? Number(raw) : 1;
+}

@@ -10,13 +10,15 @@ export function singleUpload(field: string, maxBytes: number): RequestHandler {
   const parse = multer({ storage: multer.memoryStorage(), defParamCharset: 'utf8', limits: { fileSize: maxBytes, files: 1, fields: 20 } }).single(field);
   return (req: Request, res: Response, next: NextFunction) => {
     parse(req, res, (err: unknown) => {
-      if (err instanceof multer.MulterError) {
-        const message = err.code === 'LIMIT_FILE_SIZE'
-          ? `上传的文件超过 ${Math.round(maxBytes / 1024 / 1024)} MB 的上限，请拆分后分批导入`
-          : `上传有误：一次只能上传一个文件（${err.code}）`;
-        return next(new AppError(413, message));
+      if (err instanceof multer.MulterError && err.code === 'LIMIT_FILE_SIZE') {
+        return next(new AppError(413, `上传的文件超过 ${Math.round(maxBytes / 1024 / 1024)} MB 的上限，请拆分后分批导入`));
       }
-      if (err) return next(err);
+      if (err instanceof multer.MulterError) {
+        return next(new AppError(400, err.code === 'LIMIT_FIELD_COUNT' || err.code === 'LIMIT_PART_COUNT'
+          ? '提交的表单字段过多' : '上传有误：一次只能上传一个文件，请通过页面上的“选择文件”上传'));
+      }
+      // Anything else from the multipart parser is a truncated or malformed request body.
+      if (err) return next(new AppError(400, '上传内容不完整或格式有误，请重新选择文件上传'));
       try {
         verifyCsrf(req);
       } catch (e) {

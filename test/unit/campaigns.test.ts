@@ -179,7 +179,7 @@ describe('transitionProblems', () => {
   /** A campaign ready for every move: nothing stands in the way. */
   const ready: CampaignFacts = {
     kind: 'cross', unitCount: 3, pinnedCaseTypes: ['penalty', 'license'], reviewedCaseTypes: ['penalty'], reviewedFileCount: 12,
-    filesShortOfReviewers: 0, pendingReviews: 0, filesWithoutFinal: 0, openObjections: 0,
+    filesShortOfReviewers: 0, conflictingAssignments: 0, pendingReviews: 0, filesWithoutFinal: 0, openObjections: 0,
   };
   const emptySample: Partial<CampaignFacts> = { reviewedFileCount: 0, reviewedCaseTypes: [] };
 
@@ -230,6 +230,7 @@ describe('transitionProblems', () => {
     ['reviewing', 'rechecking', { pendingReviews: 3 }, ['还有 3 份评分表未提交']],
     ['rechecking', 'released', { filesWithoutFinal: 2 }, ['还有 2 卷案卷没有最后得分（待复核）']],
     ['released', 'closed', { openObjections: 1 }, ['还有 1 件异议尚未处理']],
+    ['sampling', 'reviewing', { conflictingAssignments: 2 }, ['有 2 人次的分配违反回避规则（回避登记、人员单位或活动设置有变），请在“分配评查人员”页改派']],
   ] as [CampaignStatus, CampaignStatus, Partial<CampaignFacts>, string[]][])('%s → %s with %o: %o', (from, to, change, expected) => {
     expect(transitionProblems(from, to, { ...ready, ...change })).toEqual(expected);
   });

@@ -20,7 +20,8 @@ export async function poolOf(db: DbOrTrx, campaignId: number): Promise<(PoolRevi
     .innerJoin('users', 'users.id', 'reviewer_pool.user_id')
     .innerJoin('units', 'units.id', 'users.unit_id')
     .select(['users.id', 'users.unit_id', 'users.display_name', 'users.case_types', 'users.pool_type', 'users.active', 'units.name as unit_name'])
-    .where('reviewer_pool.campaign_id', '=', campaignId).orderBy('units.code').orderBy('users.username').execute();
+    // Someone whose role changed since joining is no reviewer any more: their assignments show as conflicts.
+    .where('reviewer_pool.campaign_id', '=', campaignId).where('users.role', '=', 'reviewer').orderBy('units.code').orderBy('users.username').execute();
   return rows.map((r) => ({
     id: r.id, unitId: r.unit_id, name: r.display_name, caseTypes: caseTypeList(r.case_types), poolType: r.pool_type as ReviewerPool | null,
     unitName: r.unit_name, active: r.active === 1,

@@ -59,6 +59,13 @@ export function assignmentRoutes(deps: Deps): Router {
       shortCount: files.filter((f) => current.filter((a) => a.case_file_id === f.id).length < campaign.reviewers_per_file).length,
       assignedCount: current.length,
       preview,
+      problemAssignments: preview.existingProblems.map((p) => {
+        const file = files.find((f) => f.id === p.fileId);
+        return {
+          fileNumber: file?.fileNumber ?? `#${p.fileId}`, unitName: file?.unitName ?? '',
+          reviewerName: current.find((a) => a.reviewer_id === p.reviewerId)?.reviewer_name ?? `#${p.reviewerId}`, reasons: p.reasons,
+        };
+      }),
     });
   });
 

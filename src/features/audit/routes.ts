@@ -2,7 +2,7 @@
 import { Router } from 'express';
 import type { Deps } from '../../context.ts';
 import { permit } from '../../web/auth.ts';
-import { text } from '../../web/form.ts';
+import { text, pageParam } from '../../web/form.ts';
 import {
   CASE_TYPE_LABELS, REVIEWER_POOL_LABELS, ROLE_LABELS, UNIT_KIND_LABELS,
   type CaseType, type ReviewerPool, type Role, type UnitKind,
@@ -81,7 +81,7 @@ export function auditRoutes(deps: Deps): Router {
       actor: form.actor, action: form.action, entityType: form.entityType, entityId: form.entityId,
       fromIso: shanghaiMidnight(form.from), toIso: shanghaiMidnight(form.to, 1),
     };
-    const page = Math.max(1, Number(text(req.query, 'page')) || 1);
+    const page = pageParam(req.query);
     const { total, rows } = await searchAudit(deps.db, filter, page);
     const unitNames = new Map((await deps.db.selectFrom('units').select(['id', 'name']).execute()).map((u) => [u.id, u.name]));
     const pages = Math.max(1, Math.ceil(total / AUDIT_PAGE_SIZE));

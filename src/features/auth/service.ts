@@ -1,4 +1,5 @@
 // Login with lockout after repeated failures, and password changes.
+import { sql } from 'kysely';
 import type { Ctx, Deps } from '../../context.ts';
 import { nowIso } from '../../context.ts';
 import { passwordProblems } from '../../domain/password-rules.ts';
@@ -21,6 +22,8 @@ export async function attemptLogin(deps: Deps, usernameInput: string, password: 
   const { db, clock, config } = deps;
   const username = usernameInput.trim().toLowerCase();
   if (username === '' || password === '') return { ok: false, message: '请输入用户名和密码' };
+  // Nothing longer than any real account can have reaches a lookup, a hash or the audit log.
+  if (username.length > 64 || password.length > 128) return { ok: false, message: WRONG };
   const user = await findUserForLogin(db, username);
   const now = clock.now();
 
@@ -37,18 +40,22 @@ export async function attemptLogin(deps: Deps, usernameInput: string, password: 
   }
   const actor = { id: user.id, name: user.display_name, ip };
   if (!(await verifyPassword(password, user.password_hash))) {
-    const failures = user.failed_logins + 1;
-    const lock = failures >= config.loginMaxFailures;
-    const lockedUntil = lock ? new Date(now.getTime() + config.loginLockMinutes * 60_000).toISOString() : null;
-    await db.transaction().execute(async (trx) => {
-      await trx.updateTable('users').set({ failed_logins: lock ? 0 : failures, locked_until: lockedUntil }).where('id', '=', user.id).execute();
-      await recordAudit(trx, clock, actor, { action: 'auth.login_failed', entityType: 'user', entityId: user.id, summary: `${user.username} 密码错误（第 ${failures} 次）` });
-      if (lock) {
+    // Counted in the database (failed_logins + 1), so parallel attempts cannot all read the same old count.
+    const { failures, lock } = await db.transaction().execute(async (trx) => {
+      const row = await trx.updateTable('users').set({ failed_logins: sql<number>`failed_logins + 1` })
+        .where('id', '=', user.id).returning('failed_logins').executeTakeFirstOrThrow();
+      const count = row.failed_logins;
+      const locking = count >= config.loginMaxFailures;
+      await recordAudit(trx, clock, actor, { action: 'auth.login_failed', entityType: 'user', entityId: user.id, summary: `${user.username} 密码错误（第 ${count} 次）` });
+      if (locking) {
+        const lockedUntil = new Date(now.getTime() + config.loginLockMinutes * 60_000).toISOString();
+        await trx.updateTable('users').set({ failed_logins: 0, locked_until: lockedUntil }).where('id', '=', user.id).execute();
         await recordAudit(trx, clock, actor, {
           action: 'auth.locked', entityType: 'user', entityId: user.id,
-          summary: `${user.username} 连续 ${failures} 次登录失败，账户锁定 ${config.loginLockMinutes} 分钟`,
+          summary: `${user.username} 连续 ${count} 次登录失败，账户锁定 ${config.loginLockMinutes} 分钟`,
         });
       }
+      return { failures: count, lock: locking };
     });
     if (lock) return { ok: false, message: `连续 ${failures} 次密码错误，账户已锁定 ${config.loginLockMinutes} 分钟` };
     return { ok: false, message: WRONG };

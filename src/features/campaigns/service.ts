@@ -13,6 +13,7 @@ import { CASE_TYPE_LABELS, isCaseType, type CaseType } from '../../domain/vocabu
 import { AppError, conflict, forbidden, notFound, ValidationError } from '../../web/app-error.ts';
 import { recordAudit, type AuditActor } from '../audit/record.ts';
 import { findVersionById, listVersions } from '../rubrics/queries.ts';
+import { previewAssignment } from '../assignment/service.ts';
 import { campaignRubrics, findCampaign, isParticipant, settingsColumns, settingsOf, statusOf } from './queries.ts';
 
 const auditActor = (ctx: Ctx): AuditActor => ({ id: ctx.actor.id, name: ctx.actor.displayName, ip: ctx.ip });
@@ -171,6 +172,8 @@ export async function campaignFacts(db: DbOrTrx, campaign: CampaignRow): Promise
     reviewedCaseTypes: [...new Set(files.map((f) => f.case_type as CaseType))],
     reviewedFileCount: files.length,
     filesShortOfReviewers: files.filter((f) => (assigned.get(f.id) ?? 0) < campaign.reviewers_per_file).length,
+    // Rules are checked again now: a conflict declared, a unit moved or a person changed after assignment.
+    conflictingAssignments: activeAssignments > 0 ? (await previewAssignment(db, campaign)).existingProblems.length : 0,
     // Score sheets arrive with the scoring feature; until a sheet is submitted, every assignment is pending
     // and no file has a final result, so the later transitions stay closed.
     pendingReviews: activeAssignments,

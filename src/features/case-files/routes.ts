@@ -16,7 +16,7 @@ import { conflict, ValidationError } from '../../web/app-error.ts';
 import { assertCan, ctxOf } from '../../web/auth.ts';
 import { sendTemplate } from '../../web/download.ts';
 import { flash } from '../../web/flash.ts';
-import { byField, idParam, optionalId, text } from '../../web/form.ts';
+import { byField, idParam, optionalId, text, pageParam } from '../../web/form.ts';
 import { singleUpload } from '../../web/upload.ts';
 import { CASE_FILE_PAGE_SIZE, caseFilesInScope, participatingUnits, type CaseFileFilter } from './queries.ts';
 import {
@@ -68,7 +68,7 @@ export function caseFileRoutes(deps: Deps): Router {
     // A department user reads its own unit's list only: asking for another unit is refused, and the query is
     // narrowed to its unit whatever the filter says.
     assertCan(req, 'caseFile.list', { participant, unitId: filter.unitId ?? undefined });
-    const page = Math.max(1, Math.min(100_000, Number(text(req.query, 'page')) || 1));
+    const page = pageParam(req.query);
     const scope = unitScope(actor);
     const { total, rows } = await caseFilesInScope(ctx.db, campaign.id, scope, filter, page);
     const allUnits = await participatingUnits(ctx.db, campaign.id);

@@ -13,7 +13,7 @@ import { AppError, notFound, ValidationError } from '../../web/app-error.ts';
 import { ctxOf, permit } from '../../web/auth.ts';
 import { sendTemplate } from '../../web/download.ts';
 import { flash } from '../../web/flash.ts';
-import { byField, idParam, list, optionalId, text } from '../../web/form.ts';
+import { byField, idParam, list, optionalId, text, pageParam } from '../../web/form.ts';
 import { singleUpload } from '../../web/upload.ts';
 import { allUnits } from '../units/queries.ts';
 import { findUser, PAGE_SIZE, usersInScope, type UserFilter } from './queries.ts';
@@ -58,7 +58,7 @@ export function userRoutes(deps: Deps): Router {
       unitId: optionalId(req.query, 'unitId'),
       status: (['active', 'inactive'] as const).find((s) => s === text(req.query, 'status')) ?? '',
     };
-    const page = Math.max(1, Number(text(req.query, 'page')) || 1);
+    const page = pageParam(req.query);
     const scope = unitScope(asActor(ctx.actor));
     const { total, rows } = await usersInScope(deps.db, scope, filter, page);
     const units = scope.kind === 'all' ? orderAsTree(await allUnits(deps.db)) : [];

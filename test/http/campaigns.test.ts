@@ -28,8 +28,10 @@ beforeAll(async () => {
   await t.db.updateTable('units').set({ active: 0 }).where('id', '=', ids.inactive).execute();
   await addUser(t.db, { username: 'leader', role: 'leader', unitId: root, displayName: '李局长' });
   await addUser(t.db, { username: 'dept-a', role: 'department', unitId: ids.a, displayName: '市监联络员' });
-  ids.reviewerIn = await addUser(t.db, { username: 'reviewer-in', role: 'reviewer', unitId: root, displayName: '钱评查' });
-  ids.reviewerOut = await addUser(t.db, { username: 'reviewer-out', role: 'reviewer', unitId: root, displayName: '孙评查' });
+  // Reviewers from a neighbouring county: no parent or child of the units whose files they review.
+  const peer = await addUnit(t.db, 'PEER', '邻县司法局', 'bureau', root);
+  ids.reviewerIn = await addUser(t.db, { username: 'reviewer-in', role: 'reviewer', unitId: peer, displayName: '钱评查' });
+  ids.reviewerOut = await addUser(t.db, { username: 'reviewer-out', role: 'reviewer', unitId: peer, displayName: '孙评查' });
   for (const [key, rubricKey] of [['penalty', 'penalty-general'], ['license', 'license'], ['inspection', 'inspection'], ['coercion', 'coercion']] as const) {
     ids[key] = (await t.db.selectFrom('rubric_versions').select('id').where('rubric_key', '=', rubricKey).executeTakeFirstOrThrow()).id;
   }
@@ -433,6 +435,8 @@ async function sample(caseFileId: number, removed = false): Promise<void> {
 }
 
 async function assign(caseFileId: number, reviewerId: number): Promise<void> {
+  await t.db.insertInto('reviewer_pool').values({ campaign_id: flowId, user_id: reviewerId, added_at: t.clock.now().toISOString() })
+    .onConflict((oc) => oc.doNothing()).execute();
   await t.db.insertInto('assignments').values({
     campaign_id: flowId, case_file_id: caseFileId, reviewer_id: reviewerId, origin: 'manual', assigned_at: t.clock.now().toISOString(),
     assigned_by: null, removed_at: null, removed_by: null, removed_reason: null,
@@ -704,15 +708,19 @@ describe('visibility', () => {
   });
 
   it('shows a reviewer only the campaigns whose pool holds them', async () => {
+    // reviewer-in is in the pools of "other" and of the flow campaign (it was assigned there); reviewer-out only the flow's.
     const list = await reviewerIn.agent.get('/campaigns');
-    expect(listed(list.text)).toEqual([otherId]);
+    expect(listed(list.text).sort()).toEqual([flowId, otherId].sort());
     expect((await reviewerIn.agent.get(`/campaigns/${otherId}`)).status).toBe(200);
-    for (const id of [mainId, flowId]) expect((await reviewerIn.agent.get(`/campaigns/${id}`)).status).toBe(404);
+    expect((await reviewerIn.agent.get(`/campaigns/${mainId}`)).status).toBe(404);
 
+    const out = await reviewerOut.agent.get('/campaigns');
+    expect(listed(out.text)).toEqual([flowId]);
+    for (const id of [mainId, otherId]) expect((await reviewerOut.agent.get(`/campaigns/${id}`)).status).toBe(404);
+    await t.db.deleteFrom('reviewer_pool').where('user_id', '=', ids.reviewerOut).where('campaign_id', '=', flowId).execute();
     const none = await reviewerOut.agent.get('/campaigns');
     expect(listed(none.text)).toEqual([]);
     expect(none.text).toContain('目前没有与您有关的评查活动。');
-    expect((await reviewerOut.agent.get(`/campaigns/${otherId}`)).status).toBe(404);
   });
 
   it('shows a leader every campaign with its history, and no controls', async () => {

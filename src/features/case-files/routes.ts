@@ -12,7 +12,7 @@ import { can, unitScope } from '../../domain/policy.ts';
 import { orderAsTree } from '../../domain/units.ts';
 import { CASE_TYPE_LABELS, CASE_TYPES, isCaseType, type UnitKind } from '../../domain/vocabulary.ts';
 import { readTable } from '../../exports/table-import.ts';
-import { conflict, ValidationError } from '../../web/app-error.ts';
+import { conflict, forbidden, ValidationError } from '../../web/app-error.ts';
 import { assertCan, ctxOf } from '../../web/auth.ts';
 import { sendTemplate } from '../../web/download.ts';
 import { flash } from '../../web/flash.ts';
@@ -187,7 +187,16 @@ export function caseFileRoutes(deps: Deps): Router {
     ]);
   });
 
-  router.post('/campaigns/:id/files/import', singleUpload('file', deps.config.uploadMaxBytes), async (req: Request, res) => {
+  // Who may import is decided before the upload is read into memory.
+  const mayImport = async (req: Request) => {
+    const { actor, participant } = await load(req);
+    if (!can(actor, 'caseFile.manage', { participant, unitId: actor.role === 'department' ? actor.unitId : undefined })) throw forbidden();
+  };
+
+  router.post('/campaigns/:id/files/import', async (req, _res, next) => {
+    await mayImport(req);
+    next();
+  }, singleUpload('file', deps.config.uploadMaxBytes), async (req: Request, res) => {
     const { ctx, campaign, participant, actor } = await load(req);
     const file = req.file!;
     const unitId = optionalId(req.body, 'unitId');

@@ -34,14 +34,16 @@ export function samplingRoutes(deps: Deps): Router {
     const drawRow = await activeDraw(deps.db, campaign.id);
     const record = drawRow ? (JSON.parse(drawRow.result_json) as DrawRecord) : null;
     const files = await sampledFiles(deps.db, campaign.id, ownUnit);
-    const verification = text(req.query, 'verify') === '1' ? await verifyActiveDraw(deps.db, campaign.id) : null;
+    const verification = text(req.query, 'verify') === '1' && ownUnit === undefined ? await verifyActiveDraw(deps.db, campaign.id) : null;
     res.render('sampling/index', {
       title: `抽取案卷 - ${campaign.name}`,
       campaign,
       isSelf: campaign.kind === 'self',
+      canVerify: ownUnit === undefined,
       canManage: manage && (campaign.status === 'sampling' || campaign.status === 'draft') && campaign.kind !== 'self',
       canDraw: manage && campaign.status === 'sampling' && campaign.kind !== 'self',
-      rules: (await rulesOf(deps.db, campaign.id)).map((r) => ({ id: r.id, text: describeRule(toRule(r), { unitNames: names }) })),
+      rules: (await rulesOf(deps.db, campaign.id)).filter((r) => ownUnit === undefined || r.unit_id === null || r.unit_id === ownUnit)
+        .map((r) => ({ id: r.id, text: describeRule(toRule(r), { unitNames: names }) })),
       unitOptions: units.map((u) => ({ id: u.id, name: u.name })),
       caseTypeOptions: CASE_TYPES.map((c) => ({ value: c, label: CASE_TYPE_LABELS[c] })),
       draw: drawRow ? {
@@ -49,7 +51,8 @@ export function samplingRoutes(deps: Deps): Router {
         groups: (record?.groups ?? []).filter((g) => ownUnit === undefined || g.unitId === ownUnit).map((g) => ({
           ...g, unitName: names.get(g.unitId) ?? `#${g.unitId}`, caseTypeLabel: CASE_TYPE_LABELS[g.caseType as CaseType], drawnCount: g.drawn.length,
         })),
-        warnings: record?.warnings ?? [],
+        // Warnings name other units' lists: the bureau's to read.
+        warnings: ownUnit === undefined ? record?.warnings ?? [] : [],
       } : null,
       verification,
       active: files.filter((f) => f.removed_at === null),

@@ -5,6 +5,7 @@ import type { Migration } from 'kysely/migration';
 import * as m0001 from './0001_foundation.ts';
 import * as m0002 from './0002_rubrics.ts';
 import * as m0003 from './0003_campaigns.ts';
+import * as m0004 from './0004_sampled_files_history.ts';
 
 type Step = { up(db: Kysely<any>): Promise<void>; down?(db: Kysely<any>): Promise<void> };
 
@@ -19,4 +20,5 @@ export const migrations: Record<string, Migration> = {
   '0001_foundation': transactional(m0001),
   '0002_rubrics': transactional(m0002),
   '0003_campaigns': transactional(m0003),
+  '0004_sampled_files_history': transactional(m0004),
 };

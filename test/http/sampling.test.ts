@@ -99,9 +99,16 @@ describe('sampling', () => {
     expect(page.text).toContain('该案正在行政复议中');
     const audit = await t.db.selectFrom('audit_log').select('action').where('entity_type', '=', 'campaign').where('action', 'like', 'sampling.%').execute();
     expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['sampling.rule', 'sampling.draw', 'sampling.add', 'sampling.remove']));
-    // A redraw keeps the hand-added file.
+    // A redraw keeps the hand-added file, and keeps the record of the hand removal with its reason.
     await post(`/campaigns/${campaignId}/sampling/draw`, { seed: '7K3M9QXA2BHD' });
     expect((await sampled()).some((f) => f.case_file_id === notSampled.id && f.origin === 'manual')).toBe(true);
+    const history = await t.db.selectFrom('sampled_files').selectAll().where('case_file_id', '=', victim.case_file_id).orderBy('id').execute();
+    expect(history.some((h) => h.removed_reason === '该案正在行政复议中')).toBe(true);
+    expect(history.filter((h) => h.removed_at === null).length).toBeLessThanOrEqual(1);
+    // Every file of the first draw that left the sample at the redraw says why.
+    const replaced = await t.db.selectFrom('sampled_files').select('removed_reason').where('campaign_id', '=', campaignId)
+      .where('removed_reason', '=', '重新抽取，原抽取结果作废').execute();
+    expect(replaced.length).toBeGreaterThan(0);
   });
 
   it('shows a department only its own unit, and refuses its changes', async () => {

@@ -13,7 +13,7 @@ import { idParam, optionalId, text } from '../../web/form.ts';
 import { campaignUnits } from '../campaigns/queries.ts';
 import { visibleCampaign } from '../campaigns/service.ts';
 import { activeDraw, rulesOf, sampledFiles, toRule } from './queries.ts';
-import { addFileByHand, addRule, deleteRule, draw, removeFileByHand, verifyActiveDraw, type DrawRecord } from './service.ts';
+import { addFileByHand, addRule, deleteRule, draw, REDRAW_REASON, removeFileByHand, verifyActiveDraw, type DrawRecord } from './service.ts';
 
 const change = (req: Request, res: Response, campaignId: number, run: () => Promise<string>) =>
   changeAndRedirect(req, res, `/campaigns/${campaignId}/sampling`, run);
@@ -56,7 +56,8 @@ export function samplingRoutes(deps: Deps): Router {
       } : null,
       verification,
       active: files.filter((f) => f.removed_at === null),
-      removed: files.filter((f) => f.removed_at !== null),
+      // Files removed by hand, with their reasons; those replaced by a new draw are in the draw history.
+      removed: files.filter((f) => f.removed_at !== null && f.removed_reason !== REDRAW_REASON),
     });
   });
 

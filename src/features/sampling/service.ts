@@ -16,6 +16,9 @@ import { recordAudit, type AuditActor } from '../audit/record.ts';
 import { findCampaign } from '../campaigns/queries.ts';
 import { activeAssignmentCount, activeDraw, candidatesOf, rulesOf, toRule } from './queries.ts';
 
+/** Why a drawn file left the sample when the sample was drawn again. */
+export const REDRAW_REASON = '重新抽取，原抽取结果作废';
+
 const auditActor = (ctx: Ctx): AuditActor => ({ id: ctx.actor.id, name: ctx.actor.displayName, ip: ctx.ip });
 
 /** What a draw records: enough to run it again and get the same files. */
@@ -124,14 +127,17 @@ export async function draw(ctx: Ctx, campaignId: number, seedInput: string): Pro
     if (!result.ok) throw new ValidationError(result.problems.map((message) => ({ field: '', message })), '抽取未进行：抽取规则与案卷目录不符');
     const now = nowIso(ctx.clock);
     await trx.updateTable('sample_draws').set({ superseded_at: now }).where('campaign_id', '=', campaignId).where('superseded_at', 'is', null).execute();
-    await trx.deleteFrom('sampled_files').where('campaign_id', '=', campaignId).where('origin', '=', 'draw').execute();
+    // The previous draw's files leave the sample with a record of why; nothing is deleted.
+    await trx.updateTable('sampled_files').set({ removed_at: now, removed_by: ctx.actor.id, removed_reason: REDRAW_REASON })
+      .where('campaign_id', '=', campaignId).where('origin', '=', 'draw').where('removed_at', 'is', null).execute();
     const inputs: DrawInputs = { algorithm: result.algorithm, seed: result.seed, rules, candidates, unitNames: [...names] };
     const record: DrawRecord = { groups: result.groups, warnings: result.warnings, drawnIds: result.drawnIds };
     const { id: drawId } = await trx.insertInto('sample_draws').values({
       campaign_id: campaignId, seed: result.seed, inputs_json: JSON.stringify(inputs), result_json: JSON.stringify(record),
       drawn_at: now, drawn_by: ctx.actor.id, superseded_at: null,
     }).returning('id').executeTakeFirstOrThrow();
-    const present = new Set((await trx.selectFrom('sampled_files').select('case_file_id').where('campaign_id', '=', campaignId).execute()).map((r) => r.case_file_id));
+    const present = new Set((await trx.selectFrom('sampled_files').select('case_file_id')
+      .where('campaign_id', '=', campaignId).where('removed_at', 'is', null).execute()).map((r) => r.case_file_id));
     for (const fileId of result.drawnIds) {
       if (present.has(fileId)) continue; // already added by hand; the manual record stands
       await trx.insertInto('sampled_files').values({
@@ -180,19 +186,14 @@ export async function addFileByHand(ctx: Ctx, campaignId: number, unitId: number
       .where('campaign_id', '=', campaignId).where('unit_id', '=', unitId).where('file_number', '=', fileNumber.trim()).executeTakeFirst();
     if (!match) throw new ValidationError([{ field: 'fileNumber', message: `所选单位的案卷目录中没有编号为“${fileNumber.trim()}”的案卷` }]);
     const file = await fileOfCampaign(trx, campaignId, match.id);
-    const existing = await trx.selectFrom('sampled_files').selectAll().where('campaign_id', '=', campaignId).where('case_file_id', '=', file.id).executeTakeFirst();
-    const now = nowIso(ctx.clock);
-    if (existing && existing.removed_at === null) throw new ValidationError([{ field: 'fileNumber', message: `案卷“${file.file_number}”已在抽取名单中` }]);
-    if (existing) {
-      await trx.updateTable('sampled_files').set({
-        origin: 'manual', added_at: now, added_by: ctx.actor.id, added_reason: reason, removed_at: null, removed_by: null, removed_reason: null,
-      }).where('id', '=', existing.id).execute();
-    } else {
-      await trx.insertInto('sampled_files').values({
-        campaign_id: campaignId, case_file_id: file.id, origin: 'manual', draw_id: null, added_at: now, added_by: ctx.actor.id,
-        added_reason: reason, removed_at: null, removed_by: null, removed_reason: null,
-      }).execute();
-    }
+    const active = await trx.selectFrom('sampled_files').select('id')
+      .where('campaign_id', '=', campaignId).where('case_file_id', '=', file.id).where('removed_at', 'is', null).executeTakeFirst();
+    if (active) throw new ValidationError([{ field: 'fileNumber', message: `案卷“${file.file_number}”已在抽取名单中` }]);
+    // A new record: an earlier removal of the same file stays as it was.
+    await trx.insertInto('sampled_files').values({
+      campaign_id: campaignId, case_file_id: file.id, origin: 'manual', draw_id: null, added_at: nowIso(ctx.clock), added_by: ctx.actor.id,
+      added_reason: reason, removed_at: null, removed_by: null, removed_reason: null,
+    }).execute();
     await recordAudit(trx, ctx.clock, auditActor(ctx), {
       action: 'sampling.add', entityType: 'campaign', entityId: campaignId,
       summary: `人工加入抽取名单：${file.unit_name} ${CASE_TYPE_LABELS[file.case_type as never] ?? ''}案卷 ${file.file_number}（理由：${reason}）`,
@@ -205,8 +206,9 @@ export async function removeFileByHand(ctx: Ctx, campaignId: number, caseFileId:
   await ctx.db.transaction().execute(async (trx) => {
     await samplingCampaign(trx, campaignId, false);
     const file = await fileOfCampaign(trx, campaignId, caseFileId);
-    const row = await trx.selectFrom('sampled_files').selectAll().where('campaign_id', '=', campaignId).where('case_file_id', '=', caseFileId).executeTakeFirst();
-    if (!row || row.removed_at !== null) throw conflict(`案卷“${file.file_number}”不在抽取名单中`);
+    const row = await trx.selectFrom('sampled_files').selectAll()
+      .where('campaign_id', '=', campaignId).where('case_file_id', '=', caseFileId).where('removed_at', 'is', null).executeTakeFirst();
+    if (!row) throw conflict(`案卷“${file.file_number}”不在抽取名单中`);
     if ((await activeAssignmentCount(trx, campaignId, caseFileId)) > 0) throw conflict(`案卷“${file.file_number}”已分配评查人员，请先撤销分配`);
     await trx.updateTable('sampled_files').set({ removed_at: nowIso(ctx.clock), removed_by: ctx.actor.id, removed_reason: reason }).where('id', '=', row.id).execute();
     await recordAudit(trx, ctx.clock, auditActor(ctx), {

@@ -100,3 +100,8 @@ export const AUDIT_FIELD_LABELS: Record<string, string> = {
   numbers: '案卷（单位编码 案卷编号）',
   reported_total: '本期案卷总数',
 };
+
+/** Where the same column means something else for another kind of record. */
+export const AUDIT_FIELD_LABELS_BY_ENTITY: Record<string, Record<string, string>> = {
+  campaign: { name: '活动名称', kind: '评查方式' },
+};

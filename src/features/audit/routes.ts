@@ -8,7 +8,7 @@ import {
   type CaseType, type ReviewerPool, type Role, type UnitKind,
 } from '../../domain/vocabulary.ts';
 import { CAMPAIGN_KIND_LABELS, CAMPAIGN_STATUS_LABELS, type CampaignKind, type CampaignStatus } from '../../domain/campaigns.ts';
-import { AUDIT_ACTION_LABELS, AUDIT_ENTITY_LABELS, AUDIT_FIELD_LABELS } from './actions.ts';
+import { AUDIT_ACTION_LABELS, AUDIT_ENTITY_LABELS, AUDIT_FIELD_LABELS, AUDIT_FIELD_LABELS_BY_ENTITY } from './actions.ts';
 import { AUDIT_PAGE_SIZE, searchAudit, type AuditFilter } from './queries.ts';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -56,11 +56,11 @@ function describeValue(field: string, value: unknown, unitNames: ReadonlyMap<num
 }
 
 /** Before → after, one line per changed field, for the table. */
-function changes(beforeJson: string | null, afterJson: string | null, unitNames: ReadonlyMap<number, string>) {
+function changes(entityType: string, beforeJson: string | null, afterJson: string | null, unitNames: ReadonlyMap<number, string>) {
   const before = parseSnapshot(beforeJson);
   const after = parseSnapshot(afterJson);
   return [...new Set([...Object.keys(before), ...Object.keys(after)])].map((field) => ({
-    field: AUDIT_FIELD_LABELS[field] ?? field,
+    field: AUDIT_FIELD_LABELS_BY_ENTITY[entityType]?.[field] ?? AUDIT_FIELD_LABELS[field] ?? field,
     before: field in before ? describeValue(field, before[field], unitNames) : '',
     after: field in after ? describeValue(field, after[field], unitNames) : '',
   }));
@@ -91,7 +91,7 @@ export function auditRoutes(deps: Deps): Router {
         ...r,
         actionLabel: AUDIT_ACTION_LABELS[r.action] ?? r.action,
         entityLabel: AUDIT_ENTITY_LABELS[r.entity_type] ?? r.entity_type,
-        changes: changes(r.before_json, r.after_json, unitNames),
+        changes: changes(r.entity_type, r.before_json, r.after_json, unitNames),
       })),
       form, query: form, total, page, pages, hasPrev: page > 1, hasNext: page < pages,
       actionOptions: Object.entries(AUDIT_ACTION_LABELS).map(([value, label]) => ({ value, label })),

@@ -59,15 +59,17 @@ export async function createUser(ctx: Ctx, input: UserFields, typedPassword: str
 }
 
 export async function updateUser(ctx: Ctx, id: number, input: UserFields): Promise<void> {
-  const current = await findUser(ctx.db, id);
-  if (!current) throw notFound('用户');
-  // The username is the login name people know; it does not change once created.
-  const fields = { ...input, username: current.username };
-  const problems = userFieldProblems(fields, await activeUnitKind(ctx, input.unitId));
-  if (id === ctx.actor.id && input.role !== current.role) problems.push({ field: 'role', message: '不能修改自己的角色' });
-  if (problems.length > 0) throw new ValidationError(problems);
-  const clean = cleanUser(fields);
+  // Every read that decides the change happens inside the transaction that writes it.
   await ctx.db.transaction().execute(async (trx) => {
+    const current = await findUser(trx, id);
+    if (!current) throw notFound('用户');
+    // The username is the login name people know; it does not change once created.
+    const fields = { ...input, username: current.username };
+    const unit = input.unitId === null ? undefined : await findUnit(trx, input.unitId);
+    const problems = userFieldProblems(fields, unit && unit.active === 1 ? (unit.kind as UnitKind) : null);
+    if (id === ctx.actor.id && input.role !== current.role) problems.push({ field: 'role', message: '不能修改自己的角色' });
+    if (problems.length > 0) throw new ValidationError(problems);
+    const clean = cleanUser(fields);
     if (current.role === 'admin' && clean.role !== 'admin' && current.active === 1 && (await countActiveAdmins(trx)) <= 1) {
       throw new ValidationError([{ field: 'role', message: '系统中至少要保留一名启用的管理员' }]);
     }

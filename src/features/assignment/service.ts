@@ -7,12 +7,11 @@ import type { CampaignRow } from '../../db/schema.ts';
 import { assignReviewers, checkAssignment, type AssignmentResult, type CheckContext } from '../../domain/assignment.ts';
 import type { CampaignKind } from '../../domain/campaigns.ts';
 import { conflict, notFound, ValidationError } from '../../web/app-error.ts';
-import { recordAudit, type AuditActor } from '../audit/record.ts';
+import { recordAudit, auditActor } from '../audit/record.ts';
 import { findCampaign } from '../campaigns/queries.ts';
 import { allUnits } from '../units/queries.ts';
 import { activeAssignments, conflictsOf, filesToReview, poolOf, toDeclared } from './queries.ts';
 
-const auditActor = (ctx: Ctx): AuditActor => ({ id: ctx.actor.id, name: ctx.actor.displayName, ip: ctx.ip });
 
 /** Pool and conflicts may change until results are out; assignments only before and during reviewing. */
 async function campaignFor(db: DbOrTrx, id: number, what: 'pool' | 'assign'): Promise<CampaignRow> {

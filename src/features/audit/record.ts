@@ -10,6 +10,10 @@ export interface AuditActor {
 
 export const SYSTEM_ACTOR: AuditActor = { id: null, name: '系统', ip: null };
 
+/** The signed-in user behind a request, as the log records them. */
+export const auditActor = (ctx: { actor: { id: number; displayName: string }; ip: string | null }): AuditActor =>
+  ({ id: ctx.actor.id, name: ctx.actor.displayName, ip: ctx.ip });
+
 export interface AuditEntry {
   action: string; // e.g. 'unit.update'; labels in actions.ts
   entityType: string; // e.g. 'unit'

@@ -5,7 +5,7 @@ import { nowIso } from '../../context.ts';
 import { passwordProblems } from '../../domain/password-rules.ts';
 import { ValidationError } from '../../web/app-error.ts';
 import { destroyUserSessions } from '../../web/session-store.ts';
-import { recordAudit } from '../audit/record.ts';
+import { auditActor, recordAudit } from '../audit/record.ts';
 import { hashPassword, verifyPassword } from './password-hash.ts';
 import { findUserForLogin } from './queries.ts';
 
@@ -87,7 +87,7 @@ export async function changeOwnPassword(ctx: Ctx, current: string, next: string,
     await trx.updateTable('users').set({ password_hash: hash, must_change_password: 0, password_changed_at: now, updated_at: now })
       .where('id', '=', actor.id).execute();
     await destroyUserSessions(trx, actor.id, keepSessionId);
-    await recordAudit(trx, clock, { id: actor.id, name: actor.displayName, ip: ctx.ip }, {
+    await recordAudit(trx, clock, auditActor(ctx), {
       action: 'auth.password_change', entityType: 'user', entityId: actor.id, summary: `${actor.displayName} 修改了自己的密码`,
     });
   });

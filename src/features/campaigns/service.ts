@@ -11,12 +11,11 @@ import {
 import { can } from '../../domain/policy.ts';
 import { CASE_TYPE_LABELS, isCaseType, type CaseType } from '../../domain/vocabulary.ts';
 import { AppError, conflict, forbidden, notFound, ValidationError } from '../../web/app-error.ts';
-import { recordAudit, type AuditActor } from '../audit/record.ts';
+import { recordAudit, auditActor } from '../audit/record.ts';
 import { findVersionById, listVersions } from '../rubrics/queries.ts';
 import { previewAssignment } from '../assignment/service.ts';
 import { campaignRubrics, findCampaign, isParticipant, settingsColumns, settingsOf, statusOf } from './queries.ts';
 
-const auditActor = (ctx: Ctx): AuditActor => ({ id: ctx.actor.id, name: ctx.actor.displayName, ip: ctx.ip });
 
 /** The campaign, if the actor may see it; otherwise the same 404 as a campaign that does not exist. */
 export async function visibleCampaign(ctx: Ctx, id: number): Promise<CampaignRow> {

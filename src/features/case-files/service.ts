@@ -13,12 +13,11 @@ import { can } from '../../domain/policy.ts';
 import type { ImportRow } from '../../domain/units.ts';
 import { CASE_TYPE_LABELS } from '../../domain/vocabulary.ts';
 import { conflict, forbidden, notFound, ValidationError } from '../../web/app-error.ts';
-import { changedFields, recordAudit, type AuditActor } from '../audit/record.ts';
+import { changedFields, recordAudit, auditActor } from '../audit/record.ts';
 import { findCampaign, isParticipant } from '../campaigns/queries.ts';
 import { allUnits, findUnit } from '../units/queries.ts';
 import { countListed, fileReferences, findCaseFile, findParticipation, listedNumbers } from './queries.ts';
 
-const auditActor = (ctx: Ctx): AuditActor => ({ id: ctx.actor.id, name: ctx.actor.displayName, ip: ctx.ip });
 
 export const periodOf = (campaign: CampaignRow): CasePeriod => ({ from: campaign.period_from, to: campaign.period_to });
 

@@ -8,7 +8,7 @@ import type { DbOrTrx } from '../../db/connection.ts';
 import { type RubricProblem, validateRubric } from '../../domain/rubric/validate.ts';
 import type { Rubric } from '../../domain/rubric/types.ts';
 import { ValidationError } from '../../web/app-error.ts';
-import { recordAudit, type AuditActor } from '../audit/record.ts';
+import { auditActor, recordAudit, type AuditActor } from '../audit/record.ts';
 import { findVersion } from './queries.ts';
 import { canonicalJson, contentHash } from './snapshot.ts';
 
@@ -50,7 +50,7 @@ export async function uploadRubric(ctx: Ctx, text: string, sourceName: string): 
   const result = validateRubric(text);
   if (!result.ok) throw new ValidationError(result.problems.map(toFieldProblem), `评查标准有 ${result.problems.length} 处问题，未载入`);
   const outcome = await ctx.db.transaction().execute((trx) =>
-    registerRubric(trx, ctx.clock, { id: ctx.actor.id, name: ctx.actor.displayName, ip: ctx.ip }, result.rubric, 'upload', sourceName));
+    registerRubric(trx, ctx.clock, auditActor(ctx), result.rubric, 'upload', sourceName));
   if (outcome.kind === 'conflict') throw new ValidationError([{ field: '', message: outcome.message }], '版本号重复，未载入');
   return outcome;
 }

@@ -12,14 +12,13 @@ import {
 } from '../../domain/sampling.ts';
 import { CASE_TYPE_LABELS, isCaseType } from '../../domain/vocabulary.ts';
 import { conflict, notFound, ValidationError } from '../../web/app-error.ts';
-import { recordAudit, type AuditActor } from '../audit/record.ts';
+import { recordAudit, auditActor } from '../audit/record.ts';
 import { findCampaign } from '../campaigns/queries.ts';
 import { activeAssignmentCount, activeDraw, candidatesOf, rulesOf, toRule } from './queries.ts';
 
 /** Why a drawn file left the sample when the sample was drawn again. */
 export const REDRAW_REASON = '重新抽取，原抽取结果作废';
 
-const auditActor = (ctx: Ctx): AuditActor => ({ id: ctx.actor.id, name: ctx.actor.displayName, ip: ctx.ip });
 
 /** What a draw records: enough to run it again and get the same files. */
 export interface DrawInputs {

@@ -11,7 +11,7 @@ import { unitScope } from '../../domain/policy.ts';
 import { asActor } from '../../context.ts';
 import { isUnitKind, UNIT_KIND_LABELS, type UnitKind } from '../../domain/vocabulary.ts';
 import { conflict, notFound, ValidationError } from '../../web/app-error.ts';
-import { changedFields, recordAudit, type AuditActor } from '../audit/record.ts';
+import { changedFields, recordAudit, auditActor } from '../audit/record.ts';
 import { allUnits, countActiveChildren, countActiveUsers, countUsersWithRoles, findUnit, toNode, unitsInScope } from './queries.ts';
 
 export interface UnitInput {
@@ -21,7 +21,6 @@ export interface UnitInput {
   parentId: number | null;
 }
 
-const auditActor = (ctx: Ctx): AuditActor => ({ id: ctx.actor.id, name: ctx.actor.displayName, ip: ctx.ip });
 
 export async function listUnitTree(ctx: Ctx): Promise<(TreeRow & { userCount: number })[]> {
   const units = await unitsInScope(ctx.db, unitScope(asActor(ctx.actor)));

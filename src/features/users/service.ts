@@ -8,12 +8,11 @@ import { cleanUser, planUserImport, userFieldProblems, type UserFields } from '.
 import { ROLE_LABELS, type UnitKind } from '../../domain/vocabulary.ts';
 import { conflict, notFound, ValidationError } from '../../web/app-error.ts';
 import { destroyUserSessions } from '../../web/session-store.ts';
-import { changedFields, recordAudit, type AuditActor } from '../audit/record.ts';
+import { changedFields, recordAudit, auditActor } from '../audit/record.ts';
 import { hashPassword, randomPassword } from '../auth/password-hash.ts';
 import { allUnits, findUnit } from '../units/queries.ts';
 import { allUsernames, countActiveAdmins, findUser } from './queries.ts';
 
-const auditActor = (ctx: Ctx): AuditActor => ({ id: ctx.actor.id, name: ctx.actor.displayName, ip: ctx.ip });
 
 export interface CreatedUser {
   id: number;

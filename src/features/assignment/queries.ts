@@ -2,18 +2,7 @@ import type { DbOrTrx } from '../../db/connection.ts';
 import type { CampaignRow } from '../../db/schema.ts';
 import type { AssignableFile, DeclaredConflict, PoolReviewer } from '../../domain/assignment.ts';
 import type { CaseType, ReviewerPool } from '../../domain/vocabulary.ts';
-
-const caseTypeList = (json: string): CaseType[] => {
-  try {
-    const v: unknown = JSON.parse(json);
-    return Array.isArray(v) ? (v as CaseType[]) : [];
-  } catch {
-    return [];
-  }
-};
-
-// Names are separated by 、 or commas; a space may sit inside a name (王 五), so it is no separator.
-export const splitHandlers = (text: string): string[] => text.split(/[、,，;；]+/).map((s) => s.trim()).filter(Boolean);
+import { caseTypesOf } from '../users/queries.ts';
 
 export async function poolOf(db: DbOrTrx, campaignId: number): Promise<(PoolReviewer & { unitName: string; active: boolean })[]> {
   const rows = await db.selectFrom('reviewer_pool')
@@ -23,7 +12,7 @@ export async function poolOf(db: DbOrTrx, campaignId: number): Promise<(PoolRevi
     // Someone whose role changed since joining is no reviewer any more: their assignments show as conflicts.
     .where('reviewer_pool.campaign_id', '=', campaignId).where('users.role', '=', 'reviewer').orderBy('units.code').orderBy('users.username').execute();
   return rows.map((r) => ({
-    id: r.id, unitId: r.unit_id, name: r.display_name, caseTypes: caseTypeList(r.case_types), poolType: r.pool_type as ReviewerPool | null,
+    id: r.id, unitId: r.unit_id, name: r.display_name, caseTypes: caseTypesOf(r.case_types), poolType: r.pool_type as ReviewerPool | null,
     unitName: r.unit_name, active: r.active === 1,
   }));
 }
@@ -53,7 +42,7 @@ export async function filesToReview(db: DbOrTrx, campaign: CampaignRow): Promise
   }
   const rows = await q.orderBy('units.code').orderBy('case_files.file_number').execute();
   return rows.map((r) => ({
-    id: r.id, unitId: r.unit_id, caseType: r.case_type as CaseType, fileNumber: r.file_number, handlers: splitHandlers(r.handlers),
+    id: r.id, unitId: r.unit_id, caseType: r.case_type as CaseType, fileNumber: r.file_number, handlers: [r.handlers], // stored joined by 、; the assignment rules split it
     unitName: r.unit_name, cause: r.cause,
   }));
 }

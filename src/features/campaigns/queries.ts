@@ -50,12 +50,12 @@ export function settingsColumns(s: CampaignSettings) {
 
 export const statusOf = (row: CampaignRow): CampaignStatus => row.status as CampaignStatus;
 
-/** Participating units with their list sizes: files listed, files under review, total reported. */
+/** Participating units with what each has handed in: files listed, files under review, total reported. */
 export async function campaignUnits(db: DbOrTrx, campaignId: number) {
   const rows = await db.selectFrom('campaign_units')
     .innerJoin('units', 'units.id', 'campaign_units.unit_id')
     .select(['units.id', 'units.code', 'units.name', 'units.kind', 'units.parent_id', 'units.active',
-      'campaign_units.reported_total', 'campaign_units.reported_at'])
+      'campaign_units.reported_total', 'campaign_units.reported_at', 'campaign_units.reported_by'])
     .where('campaign_units.campaign_id', '=', campaignId)
     .execute();
   const files = await db.selectFrom('case_files').select(({ fn }) => ['unit_id', fn.countAll<number>().as('n')])

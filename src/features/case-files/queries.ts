@@ -39,19 +39,6 @@ export function findCaseFile(db: DbOrTrx, campaignId: number, id: number) {
   return db.selectFrom('case_files').selectAll().where('campaign_id', '=', campaignId).where('id', '=', id).executeTakeFirst();
 }
 
-/** Participating units with what each has handed in: files listed and the total it reported. */
-export async function participatingUnits(db: DbOrTrx, campaignId: number) {
-  const rows = await db.selectFrom('campaign_units').innerJoin('units', 'units.id', 'campaign_units.unit_id')
-    .select(['units.id', 'units.code', 'units.name', 'units.kind', 'units.parent_id', 'units.active',
-      'campaign_units.reported_total', 'campaign_units.reported_at', 'campaign_units.reported_by'])
-    .where('campaign_units.campaign_id', '=', campaignId)
-    .execute();
-  const counts = await db.selectFrom('case_files').select(({ fn }) => ['unit_id', fn.countAll<number>().as('n')])
-    .where('campaign_id', '=', campaignId).groupBy('unit_id').execute();
-  const listed = new Map(counts.map((c) => [c.unit_id, Number(c.n)]));
-  return rows.map((r) => ({ ...r, listedCount: listed.get(r.id) ?? 0 }));
-}
-
 export function findParticipation(db: DbOrTrx, campaignId: number, unitId: number) {
   return db.selectFrom('campaign_units').selectAll().where('campaign_id', '=', campaignId).where('unit_id', '=', unitId).executeTakeFirst();
 }

@@ -18,7 +18,8 @@ import { sendTemplate } from '../../web/download.ts';
 import { flash } from '../../web/flash.ts';
 import { byField, idParam, optionalId, text, pageParam } from '../../web/form.ts';
 import { singleUpload } from '../../web/upload.ts';
-import { CASE_FILE_PAGE_SIZE, caseFilesInScope, participatingUnits, type CaseFileFilter } from './queries.ts';
+import { CASE_FILE_PAGE_SIZE, caseFilesInScope, type CaseFileFilter } from './queries.ts';
+import { campaignUnits } from '../campaigns/queries.ts';
 import {
   campaignFor, caseFileForEdit, createCaseFile, deleteCaseFile, importCaseFiles, reportTotal, updateCaseFile,
 } from './service.ts';
@@ -41,7 +42,7 @@ function lockedMessage(campaign: CampaignRow): string {
 /** Participating units the actor may manage, as a tree (the administrator: all; a department user: its own). */
 async function managedUnits(ctx: Ctx, campaignId: number, participant: boolean) {
   const actor = asActor(ctx.actor);
-  const units = (await participatingUnits(ctx.db, campaignId)).filter((u) => can(actor, 'caseFile.manage', { participant, unitId: u.id }));
+  const units = (await campaignUnits(ctx.db, campaignId)).filter((u) => can(actor, 'caseFile.manage', { participant, unitId: u.id }));
   const stats = new Map(units.map((u) => [u.id, u]));
   return orderAsTree(units.map((u) => ({ id: u.id, code: u.code, name: u.name, kind: u.kind as UnitKind, parentId: u.parent_id, active: u.active === 1 })))
     .map((u) => ({ ...u, ...stats.get(u.id)! }));
@@ -71,7 +72,7 @@ export function caseFileRoutes(deps: Deps): Router {
     const page = pageParam(req.query);
     const scope = unitScope(actor);
     const { total, rows } = await caseFilesInScope(ctx.db, campaign.id, scope, filter, page);
-    const allUnits = await participatingUnits(ctx.db, campaign.id);
+    const allUnits = await campaignUnits(ctx.db, campaign.id);
     const units = allUnits.filter((u) => scope.kind === 'all' || scope.unitIds.includes(u.id));
     const focusId = actor.role === 'department' ? actor.unitId : filter.unitId;
     const focus = units.find((u) => u.id === focusId) ?? null;
@@ -94,7 +95,7 @@ export function caseFileRoutes(deps: Deps): Router {
       focus: focus && {
         ...focus,
         reported: focus.reported_total !== null,
-        overTotal: focus.reported_total !== null && focus.listedCount > focus.reported_total,
+        overTotal: focus.reported_total !== null && focus.fileCount > focus.reported_total,
         canReport: canManageFocus && totalOpen(campaign.status),
       },
       listOpen,
@@ -238,7 +239,7 @@ export function caseFileRoutes(deps: Deps): Router {
     const unitId = actor.role === 'department' ? actor.unitId : optionalId(req.query, 'unitId');
     assertManage(req, actor, participant, unitId);
     if (!totalOpen(campaign.status)) throw conflict(`活动已进入“${statusLabel(campaign)}”阶段，评查结果已发布，本期案卷总数不能再修改`);
-    const current = (await participatingUnits(ctx.db, campaign.id)).find((u) => u.id === unitId);
+    const current = (await campaignUnits(ctx.db, campaign.id)).find((u) => u.id === unitId);
     await renderTotal(res, ctx, campaign, participant, unitId, { values: { total: current?.reported_total ?? '' } });
   });
 

@@ -1,3 +1,4 @@
+import { isCaseType, type CaseType } from '../../domain/vocabulary.ts';
 import type { DbOrTrx } from '../../db/connection.ts';
 import { containsText } from '../../db/contains.ts';
 import type { UnitScope } from '../../domain/policy.ts';
@@ -57,13 +58,16 @@ export async function allUsernames(db: DbOrTrx): Promise<Set<string>> {
   return new Set(rows.map((r) => r.username));
 }
 
-function withCaseTypes<T extends { case_types: string }>(row: T): T & { caseTypeList: string[] } {
-  let list: string[] = [];
+/** A user's case types, stored as a JSON array; unreadable text counts as none. */
+export function caseTypesOf(json: string): CaseType[] {
   try {
-    const parsed: unknown = JSON.parse(row.case_types);
-    if (Array.isArray(parsed)) list = parsed.map(String);
+    const parsed: unknown = JSON.parse(json);
+    return Array.isArray(parsed) ? parsed.filter(isCaseType) : [];
   } catch {
-    list = [];
+    return [];
   }
-  return { ...row, caseTypeList: list };
+}
+
+function withCaseTypes<T extends { case_types: string }>(row: T): T & { caseTypeList: string[] } {
+  return { ...row, caseTypeList: caseTypesOf(row.case_types) };
 }

@@ -14,6 +14,9 @@ import { campaignRoutes } from './features/campaigns/routes.ts';
 import { caseFileRoutes } from './features/case-files/routes.ts';
 import { samplingRoutes } from './features/sampling/routes.ts';
 import { assignmentRoutes } from './features/assignment/routes.ts';
+import { progressRoutes } from './features/reviews/progress-routes.ts';
+import { resultRoutes } from './features/reviews/result-routes.ts';
+import { sheetRoutes } from './features/reviews/sheet-routes.ts';
 import { loadCurrentUser, requireLogin } from './web/auth.ts';
 import { csrfProtection } from './web/csrf.ts';
 import { errorHandler, notFoundHandler } from './web/error-handler.ts';
@@ -67,6 +70,9 @@ export async function createApp(deps: Deps): Promise<express.Express> {
   app.use(caseFileRoutes(deps));
   app.use(samplingRoutes(deps));
   app.use(assignmentRoutes(deps));
+  app.use(sheetRoutes(deps));
+  app.use(resultRoutes(deps));
+  app.use(progressRoutes(deps));
   app.use(auditRoutes(deps));
 
   app.use(notFoundHandler);

@@ -103,6 +103,7 @@ export interface CampaignTable {
   created_by: number | null;
   updated_at: string;
   status_changed_at: string;
+  released_at: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface CampaignUnitTable {
@@ -203,6 +204,91 @@ export interface AssignmentTable {
   removed_reason: string | null;
 }
 
+export interface RecheckTable {
+  id: Generated<number>;
+  campaign_id: number;
+  case_file_id: number;
+  reasons: string; // JSON string[]
+  created_at: string;
+  rechecker_id: number | null;
+  assigned_at: string | null;
+  assigned_by: number | null;
+  resolved_at: string | null;
+}
+
+export interface ReviewTable {
+  id: Generated<number>;
+  campaign_id: number;
+  case_file_id: number;
+  reviewer_id: number;
+  kind: string; // 'review' | 'recheck'
+  rubric_version_id: number;
+  status: string; // 'draft' | 'submitted'
+  revision: number;
+  opinion: string | null;
+  total_tenths: number;
+  points_score_tenths: number;
+  grade_code: string;
+  grade_label: string;
+  passing: Flag;
+  deciding_veto: string | null;
+  created_at: string;
+  updated_at: string;
+  submitted_at: string | null;
+}
+
+export interface ReviewMarkTable {
+  id: Generated<number>;
+  review_id: number;
+  position: number;
+  kind: string; // 'deduction' | 'veto'
+  item_code: string;
+  count: number | null;
+  points_tenths: number | null;
+  note: string | null;
+  document: string | null;
+  page: string | null;
+}
+
+export interface FinalResultTable {
+  id: Generated<number>;
+  campaign_id: number;
+  case_file_id: number;
+  revision: number;
+  supersedes_id: number | null;
+  method: string; // 'single' | 'average' | 'recheck'
+  total_tenths: number;
+  grade_code: string;
+  grade_label: string;
+  passing: Flag;
+  sheets: string; // JSON number[]
+  basis: string; // JSON number[]
+  withdrawn: string; // JSON { deductions: string[]; vetoes: string[] }
+  objection_id: number | null;
+  explanation: string;
+  created_at: string;
+  created_by: number | null;
+  superseded_at: string | null;
+}
+
+export interface ObjectionTable {
+  id: Generated<number>;
+  campaign_id: number;
+  case_file_id: number;
+  unit_id: number;
+  final_result_id: number;
+  target_kind: string; // 'deduction' | 'veto'
+  target_code: string;
+  reason: string;
+  raised_by: number;
+  raised_at: string;
+  status: string; // 'open' | 'upheld' | 'rejected'
+  decided_by: number | null;
+  decided_at: string | null;
+  decision_reason: string | null;
+  result_id: number | null;
+}
+
 export interface Database {
   units: UnitTable;
   users: UserTable;
@@ -221,6 +307,11 @@ export interface Database {
   reviewer_pool: ReviewerPoolTable;
   reviewer_conflicts: ReviewerConflictTable;
   assignments: AssignmentTable;
+  rechecks: RecheckTable;
+  reviews: ReviewTable;
+  review_marks: ReviewMarkTable;
+  final_results: FinalResultTable;
+  objections: ObjectionTable;
 }
 
 export type UnitRow = Selectable<UnitTable>;
@@ -232,3 +323,8 @@ export type AuditRow = Selectable<AuditLogTable>;
 export type RubricVersionRow = Selectable<RubricVersionTable>;
 export type CampaignRow = Selectable<CampaignTable>;
 export type CaseFileRow = Selectable<CaseFileTable>;
+export type ReviewRow = Selectable<ReviewTable>;
+export type ReviewMarkRow = Selectable<ReviewMarkTable>;
+export type FinalResultRow = Selectable<FinalResultTable>;
+export type ObjectionRow = Selectable<ObjectionTable>;
+export type RecheckRow = Selectable<RecheckTable>;

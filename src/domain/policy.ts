@@ -23,7 +23,12 @@ export type Action =
   | 'campaign.manage'
   | 'caseFile.list'
   | 'caseFile.manage'
-  | 'queue.view';
+  | 'queue.view'
+  | 'review.write'
+  | 'progress.view'
+  | 'result.view'
+  | 'objection.raise'
+  | 'objection.decide';
 
 /** What the action is aimed at, when it is aimed at one thing. */
 export interface Target {
@@ -67,6 +72,15 @@ const rules: Record<Action, Rule> = {
     actor.role === 'admin' ||
     (actor.role === 'department' && target?.participant === true && target.unitId === actor.unitId),
   'queue.view': roles('reviewer'),
+  // Score sheets: only reviewers write them, and only on files assigned to them (checked by the service).
+  'review.write': roles('reviewer'),
+  'progress.view': roles('admin', 'leader'),
+  // Final results: the bureau reads all; a department its own unit's (once released, checked by the service).
+  'result.view': (actor, target) =>
+    actor.role === 'admin' || actor.role === 'leader' ||
+    (actor.role === 'department' && target?.participant === true && (target.unitId === undefined || target.unitId === actor.unitId)),
+  'objection.raise': (actor, target) => actor.role === 'department' && (target?.unitId === undefined || target.unitId === actor.unitId),
+  'objection.decide': roles('admin'),
 };
 
 export function can(actor: Actor, action: Action, target?: Target): boolean {

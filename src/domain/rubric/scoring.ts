@@ -196,6 +196,54 @@ function checkMarks(rubric: Rubric, marks: ReviewMarks, items: Map<string, ItemR
   return { tenths, vetoes: marked };
 }
 
+interface VetoOutcome {
+  totalTenths: number;
+  /** Index of the final grade band; beforeIndex: the band of the score alone. */
+  index: number;
+  beforeIndex: number;
+  deciding: Veto | null;
+  decidingChanged: boolean;
+  failingIndex: number;
+}
+
+/** Vetoes: the strongest effect decides (zero > fail > bar_top); among equals, the first in the rubric. */
+function vetoOutcome(rubric: Rubric, pointsScore: number, markedVetoes: readonly Veto[]): VetoOutcome {
+  const beforeIndex = gradeIndex(rubric, pointsScore);
+  let total = pointsScore;
+  let index = beforeIndex;
+  let deciding: Veto | null = null;
+  for (const veto of markedVetoes) {
+    if (!deciding || VETO_EFFECT_RANK[veto.effect] > VETO_EFFECT_RANK[deciding.effect]) deciding = veto;
+  }
+  const grades = rubric.grades;
+  const firstFailing = grades.findIndex((g) => !g.passing);
+  const failingIndex = firstFailing >= 0 ? firstFailing : grades.length - 1;
+  let decidingChanged = false;
+  if (deciding?.effect === 'zero') {
+    total = 0;
+    // The highest non-passing band, unless the score of 0 itself falls into a lower band.
+    index = Math.max(gradeIndex(rubric, 0), failingIndex);
+    decidingChanged = true;
+  } else if (deciding?.effect === 'fail') {
+    index = Math.max(beforeIndex, failingIndex);
+    decidingChanged = true;
+  } else if (deciding?.effect === 'bar_top' && beforeIndex === 0 && grades.length > 1) {
+    index = 1;
+    decidingChanged = true;
+  }
+  return { totalTenths: total, index, beforeIndex, deciding, decidingChanged, failingIndex };
+}
+
+/**
+ * The score and grade a points score gets once the given vetoes apply: the same rule scoreReview uses.
+ * For results that are not one sheet (the average of agreeing sheets, revised after an upheld objection).
+ */
+export function gradeWithVetoes(rubric: Rubric, pointsScoreTenths: number, vetoCodes: readonly string[]): { totalTenths: number; grade: GradeResult; decidingVeto: string | null } {
+  const marked = rubric.vetoes.filter((v) => vetoCodes.includes(v.code));
+  const o = vetoOutcome(rubric, pointsScoreTenths, marked);
+  return { totalTenths: o.totalTenths, grade: gradeResult(rubric.grades[o.index]!), decidingVeto: o.deciding && o.decidingChanged ? o.deciding.code : null };
+}
+
 /** Scores one review. Throws InvalidMarksError when a mark does not fit the rubric. */
 export function scoreReview(rubric: Rubric, marks: ReviewMarks): ReviewScore {
   const items = new Map<string, ItemRef>();
@@ -267,31 +315,9 @@ export function scoreReview(rubric: Rubric, marks: ReviewMarks): ReviewScore {
     pointsScore = 0;
   }
 
-  // Vetoes: the strongest effect decides (zero > fail > bar_top); among equals, the first in the rubric.
   const markedVetoes: Veto[] = rubric.vetoes.filter((v) => checked.vetoes.has(v.code));
-  const beforeIndex = gradeIndex(rubric, pointsScore);
-  let total = pointsScore;
-  let index = beforeIndex;
-  let deciding: Veto | null = null;
-  for (const veto of markedVetoes) {
-    if (!deciding || VETO_EFFECT_RANK[veto.effect] > VETO_EFFECT_RANK[deciding.effect]) deciding = veto;
-  }
+  const { totalTenths: total, index, beforeIndex, deciding, decidingChanged, failingIndex } = vetoOutcome(rubric, pointsScore, markedVetoes);
   const grades = rubric.grades;
-  const firstFailing = grades.findIndex((g) => !g.passing);
-  const failingIndex = firstFailing >= 0 ? firstFailing : grades.length - 1;
-  let decidingChanged = false;
-  if (deciding?.effect === 'zero') {
-    total = 0;
-    // The highest non-passing band, unless the score of 0 itself falls into a lower band.
-    index = Math.max(gradeIndex(rubric, 0), failingIndex);
-    decidingChanged = true;
-  } else if (deciding?.effect === 'fail') {
-    index = Math.max(beforeIndex, failingIndex);
-    decidingChanged = true;
-  } else if (deciding?.effect === 'bar_top' && beforeIndex === 0 && grades.length > 1) {
-    index = 1;
-    decidingChanged = true;
-  }
 
   const top = grades[0]!;
   const finalLabel = grades[index]!.label;

@@ -147,6 +147,12 @@ export async function assignByHand(ctx: Ctx, campaignId: number, fileId: number,
     const current = (await activeAssignments(trx, campaignId)).filter((a) => a.case_file_id === fileId);
     const replaced = replaceAssignmentId === null ? null : current.find((a) => a.id === replaceAssignmentId) ?? null;
     if (replaceAssignmentId !== null && !replaced) throw notFound('原分配记录');
+    if (replaced) {
+      const sheet = await trx.selectFrom('reviews').select('status').where('case_file_id', '=', fileId)
+        .where('reviewer_id', '=', replaced.reviewer_id).where('kind', '=', 'review').executeTakeFirst();
+      // A submitted sheet is part of the file's result: the reviewer who signed it stays on the file.
+      if (sheet?.status === 'submitted') throw conflict(`${replaced.reviewer_name}已提交案卷 ${file.fileNumber} 的评查表，不能再改派`);
+    }
     const others = current.filter((a) => a.id !== replaced?.id);
     if (!replaced && others.length >= campaign.reviewers_per_file) {
       throw conflict(`案卷 ${file.fileNumber} 已有 ${others.length} 名评查人员，达到每卷 ${campaign.reviewers_per_file} 人的设置；如需调整请使用“改派”`);

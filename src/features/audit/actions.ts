@@ -38,6 +38,13 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'assignment.auto': '自动分配评查人员',
   'assignment.manual': '人工分配评查人员',
   'assignment.reassign': '改派评查人员',
+  'review.draft': '开始填写评查表',
+  'review.submit': '提交评查表',
+  'recheck.needed': '案卷转入复核',
+  'recheck.assign': '指定复核人员',
+  'result.final': '形成最后得分',
+  'objection.raise': '提出异议',
+  'objection.decide': '处理异议',
 };
 
 export const AUDIT_ENTITY_LABELS: Record<string, string> = {
@@ -47,6 +54,8 @@ export const AUDIT_ENTITY_LABELS: Record<string, string> = {
   rubric: '评查标准',
   campaign: '评查活动',
   caseFile: '案卷',
+  review: '评查表',
+  objection: '异议',
 };
 
 /** Column names in before/after snapshots, as the log page shows them. */
@@ -99,9 +108,16 @@ export const AUDIT_FIELD_LABELS: Record<string, string> = {
   count: '案卷数',
   numbers: '案卷（单位编码 案卷编号）',
   reported_total: '本期案卷总数',
+  total: '得分',
+  grade: '等次',
+  method: '确定方式',
+  deductions: '扣分项数',
+  vetoes: '否决项',
+  rechecker: '复核人员',
 };
 
 /** Where the same column means something else for another kind of record. */
 export const AUDIT_FIELD_LABELS_BY_ENTITY: Record<string, Record<string, string>> = {
   campaign: { name: '活动名称', kind: '评查方式' },
+  objection: { status: '处理状态' },
 };

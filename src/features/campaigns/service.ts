@@ -164,6 +164,14 @@ export async function campaignFacts(db: DbOrTrx, campaign: CampaignRow): Promise
     .where('campaign_id', '=', campaign.id).where('removed_at', 'is', null).groupBy('case_file_id').execute();
   const assigned = new Map(assignmentCounts.map((a) => [a.case_file_id, Number(a.n)]));
   const activeAssignments = assignmentCounts.reduce((n, a) => n + Number(a.n), 0);
+  const submittedSheets = Number((await db.selectFrom('reviews').innerJoin('assignments', (j) => j
+    .onRef('assignments.case_file_id', '=', 'reviews.case_file_id').onRef('assignments.reviewer_id', '=', 'reviews.reviewer_id'))
+    .select(({ fn }) => fn.countAll<number>().as('n'))
+    .where('reviews.campaign_id', '=', campaign.id).where('reviews.kind', '=', 'review').where('reviews.status', '=', 'submitted')
+    .where('assignments.removed_at', 'is', null).executeTakeFirstOrThrow()).n);
+  const fileIds = new Set(files.map((f) => f.id));
+  const withFinal = (await db.selectFrom('final_results').select('case_file_id')
+    .where('campaign_id', '=', campaign.id).where('superseded_at', 'is', null).execute()).filter((r) => fileIds.has(r.case_file_id)).length;
   return {
     kind: campaign.kind as CampaignFacts['kind'],
     unitCount,
@@ -173,11 +181,11 @@ export async function campaignFacts(db: DbOrTrx, campaign: CampaignRow): Promise
     filesShortOfReviewers: files.filter((f) => (assigned.get(f.id) ?? 0) < campaign.reviewers_per_file).length,
     // Rules are checked again now: a conflict declared, a unit moved or a person changed after assignment.
     conflictingAssignments: activeAssignments > 0 ? (await previewAssignment(db, campaign)).existingProblems.length : 0,
-    // Score sheets arrive with the scoring feature; until a sheet is submitted, every assignment is pending
-    // and no file has a final result, so the later transitions stay closed.
-    pendingReviews: activeAssignments,
-    filesWithoutFinal: files.length,
-    openObjections: 0,
+    // Every active assignment owes a submitted sheet; a file is done when it has a current final result.
+    pendingReviews: activeAssignments - submittedSheets,
+    filesWithoutFinal: files.length - withFinal,
+    openObjections: Number((await db.selectFrom('objections').select(({ fn }) => fn.countAll<number>().as('n'))
+      .where('campaign_id', '=', campaign.id).where('status', '=', 'open').executeTakeFirstOrThrow()).n),
   };
 }
 
@@ -191,7 +199,9 @@ export async function transitionCampaign(ctx: Ctx, id: number, to: string): Prom
     const problems = transitionProblems(from, to as CampaignStatus, await campaignFacts(trx, row));
     if (problems.length > 0) throw new AppError(422, `不能转入该阶段：${problems.join('；')}`, { details: problems });
     const now = nowIso(ctx.clock);
-    await trx.updateTable('campaigns').set({ status: to, status_changed_at: now, updated_at: now }).where('id', '=', id).execute();
+    // The objection window runs from the moment results are released.
+    await trx.updateTable('campaigns').set({ status: to, status_changed_at: now, updated_at: now, ...(to === 'released' ? { released_at: now } : {}) })
+      .where('id', '=', id).execute();
     await recordAudit(trx, ctx.clock, auditActor(ctx), {
       action: 'campaign.transition', entityType: 'campaign', entityId: id,
       summary: `“${row.name}”由“${CAMPAIGN_STATUS_LABELS[from]}”转入“${CAMPAIGN_STATUS_LABELS[to as CampaignStatus]}”`,

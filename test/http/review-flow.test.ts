@@ -29,6 +29,16 @@ describe('review flow', () => {
     expect(final).toMatchObject({ method: 'average', total_tenths: 973, grade_label: '优秀', revision: 1 });
   });
 
+  it('refuses a sheet from a reviewer who must now step aside (conflict declared after assignment)', async () => {
+    const { id } = await t.db.insertInto('reviewer_conflicts').values({
+      campaign_id: fx.campaignId, reviewer_id: fx.reviewers.ra, unit_id: fx.units.c, case_file_id: null, reason: '近亲属在该局任职',
+      declared_at: new Date().toISOString(), declared_by: null,
+    }).returning('id').executeTakeFirstOrThrow();
+    await expect(saveAs(t, fx, fx.reviewers.ra, fx.files.c1, { deductions: { 'S1-01': 1 } }, false)).rejects.toThrow(/您需回避本卷.*近亲属在该局任职/);
+    expect(await t.db.selectFrom('reviews').select('id').where('case_file_id', '=', fx.files.c1).execute()).toEqual([]);
+    await t.db.deleteFrom('reviewer_conflicts').where('id', '=', id).execute();
+  });
+
   it('sends a disagreement to re-check, which only a non-reviewer settles', async () => {
     await saveAs(t, fx, fx.reviewers.rb, fx.files.a2, { deductions: { 'S3-05': '15' } });
     const r = await saveAs(t, fx, fx.reviewers.rc, fx.files.a2, { vetoes: ['V03'] });

@@ -98,6 +98,9 @@ export async function saveSheet(
     if (expectedRevision === null || expectedRevision !== current) {
       throw new AppError(409, `本表已在其他窗口或设备上保存过（现为第 ${current} 次保存），您这次的修改没有保存。请重新打开本表，核对后再填写`, { code: 'stale_sheet' });
     }
+    // A conflict declared, a unit moved or a person changed since assignment: the reviewer must step aside.
+    const recusal = await recusalReasons(trx, campaign, file, ctx.actor.id);
+    if (recusal.length > 0) throw new AppError(409, `您需回避本卷，不能再评查：${recusal.join('；')}。请联系管理员改派`, { code: 'recusal' });
     const read = readSheet(rubric, input);
     if (!read.ok) throw new ValidationError(read.problems, `评查表有 ${read.problems.length} 处需要修改，本次未保存`);
     const content = read.content;
@@ -218,6 +221,17 @@ async function settleRecheck(db: DbOrTrx, ctx: Ctx, file: FileRow, rubric: Rubri
   return `；复核完成，本卷最后得分 ${result.final} 分（${result.grade.label}）`;
 }
 
+/** Why the conflict rules, checked again now, keep this person off the file (empty when they may score it). */
+async function recusalReasons(db: DbOrTrx, campaign: CampaignRow, file: FileRow, userId: number): Promise<string[]> {
+  const reviewer = (await poolOf(db, campaign.id)).find((r) => r.id === userId);
+  if (!reviewer) return ['您已不在本活动的评查员库中'];
+  return checkAssignment(
+    { id: file.id, unitId: file.unit_id, caseType: file.case_type as never, fileNumber: file.file_number, handlers: [file.handlers] },
+    reviewer,
+    { campaignKind: campaign.kind as CampaignKind, units: await allUnits(db), conflicts: toDeclared(await conflictsOf(db, campaign.id)) },
+  );
+}
+
 /** The bureau names (or changes) who re-checks a file. Same conflict rules as assignment; never one of its reviewers. */
 export async function assignRechecker(ctx: Ctx, campaignId: number, fileId: number, recheckerId: number | null): Promise<string> {
   if (!can(asActor(ctx.actor), 'campaign.manage')) throw forbidden();
@@ -235,11 +249,7 @@ export async function assignRechecker(ctx: Ctx, campaignId: number, fileId: numb
     const authors = (await sheetsOfFile(trx, fileId)).filter((s) => s.kind === 'review').map((s) => s.reviewer_id);
     const problems: string[] = [];
     if (authors.includes(reviewer.id)) problems.push(`${reviewer.name}评查过本卷，复核人员须由未评查本卷的人员担任`);
-    problems.push(...checkAssignment(
-      { id: file.id, unitId: file.unit_id, caseType: file.case_type as never, fileNumber: file.file_number, handlers: [file.handlers] },
-      reviewer,
-      { campaignKind: campaign.kind as CampaignKind, units: await allUnits(trx), conflicts: toDeclared(await conflictsOf(trx, campaignId)) },
-    ));
+    problems.push(...await recusalReasons(trx, campaign, file, reviewer.id));
     if (problems.length > 0) throw new ValidationError(problems.map((message) => ({ field: 'recheckerId', message })), `不能由${reviewer.name}复核案卷 ${file.file_number}`);
     await trx.updateTable('rechecks').set({ rechecker_id: reviewer.id, assigned_at: nowIso(ctx.clock), assigned_by: ctx.actor.id }).where('id', '=', recheck.id).execute();
     await recordAudit(trx, ctx.clock, auditActor(ctx), {

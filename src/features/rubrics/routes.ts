@@ -26,10 +26,13 @@ export function rubricRoutes(deps: Deps): Router {
 
   router.get('/rubrics', permit('rubric.view'), async (req, res) => {
     const rows = await listVersions(deps.db);
+    // How many score sheets each version scored: the record that keeps a version from ever changing.
+    const used = new Map((await deps.db.selectFrom('reviews').select(({ fn }) => ['rubric_version_id', fn.countAll<number>().as('n')])
+      .groupBy('rubric_version_id').execute()).map((r) => [r.rubric_version_id, Number(r.n)]));
     const groups = new Map<string, { key: string; title: string; versions: unknown[] }>();
     for (const r of rows) {
       const group = groups.get(r.rubric_key) ?? { key: r.rubric_key, title: r.title, versions: [] };
-      group.versions.push({ ...r, caseTypeNames: caseTypeNames(JSON.parse(r.case_types) as string[]) });
+      group.versions.push({ ...r, caseTypeNames: caseTypeNames(JSON.parse(r.case_types) as string[]), reviewCount: used.get(r.id) ?? 0 });
       groups.set(r.rubric_key, group);
     }
     const manage = can(asActor(req.user!), 'rubric.manage');

@@ -23,6 +23,10 @@ export interface Withdrawn {
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+const BEIJING_OFFSET_MS = 8 * 60 * 60 * 1000; // Asia/Shanghai has no daylight saving time
+
+/** "2026-11-23 16:00" in Beijing time, as users read every time. */
+const beijingMinute = (iso: string): string => new Date(Date.parse(iso) + BEIJING_OFFSET_MS).toISOString().slice(0, 16).replace('T', ' ');
 
 /** The window closes this many whole days after the moment results were released. */
 export function objectionDeadline(releasedAt: string, windowDays: number): string {
@@ -51,7 +55,7 @@ export function objectionProblems(r: ObjectionRequest): FieldProblem[] {
   if (r.fileUnitId !== r.actorUnitId) return [{ field: 'file', message: '只能对本单位案卷的评查结果提出异议' }];
   if (r.campaignStatus !== 'released' || r.releasedAt === null) return [{ field: 'file', message: '评查结果发布后才能提出异议' }];
   const deadline = objectionDeadline(r.releasedAt, r.windowDays);
-  if (r.now > deadline) return [{ field: 'file', message: `异议期已于 ${deadline.slice(0, 16).replace('T', ' ')}（UTC）截止，不能再提出异议` }];
+  if (r.now > deadline) return [{ field: 'file', message: `异议期已于 ${beijingMinute(deadline)} 截止，不能再提出异议` }];
   if (r.targetKind !== 'deduction' && r.targetKind !== 'veto') problems.push({ field: 'target', message: '请选择要提出异议的扣分项或否决项' });
   else {
     const list = r.targetKind === 'deduction' ? r.contestable.deductions : r.contestable.vetoes;

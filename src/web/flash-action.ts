@@ -11,8 +11,9 @@ export async function changeAndRedirect(req: Request, res: Response, target: str
     flash(req, 'success', await run());
   } catch (e) {
     if (e instanceof ValidationError) {
-      const prefix = e.message === GENERIC ? '' : `${e.message}：`;
-      flash(req, 'error', `${prefix}${e.problems.map((p) => p.message).join('；')}`);
+      const detail = e.problems.map((p) => p.message).join('；');
+      // A service that already put the problems into its message must not have them shown twice.
+      flash(req, 'error', e.message === GENERIC ? detail : e.message.includes(detail) ? e.message : `${e.message}：${detail}`);
     } else if (e instanceof AppError && [404, 409, 422].includes(e.status)) {
       flash(req, 'error', e.message);
     } else {

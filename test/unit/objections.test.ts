@@ -28,7 +28,7 @@ describe('objectionProblems', () => {
   it.each<[string, Partial<ObjectionRequest>, RegExp]>([
     ['another unit’s file', { fileUnitId: 8 }, /只能对本单位案卷/],
     ['before release', { campaignStatus: 'rechecking', releasedAt: null }, /发布后才能/],
-    ['after the window', { now: '2026-11-23T08:00:00.001Z' }, /异议期已于 2026-11-23 08:00/],
+    ['after the window', { now: '2026-11-23T08:00:00.001Z' }, /异议期已于 2026-11-23 16:00 截止/],
     ['a mark the result does not hold', { targetCode: 'S9-01' }, /没有扣分项“S9-01”/],
     ['a veto the result does not hold', { targetKind: 'veto', targetCode: 'V01' }, /没有否决项“V01”/],
     ['an unknown kind', { targetKind: 'score' }, /请选择/],

@@ -1,7 +1,7 @@
 // Demo campaigns, created through the app's own services as the administrator (so the audit log shows the
 // history): a 2026 cross review taken to its sampling stage — file lists imported from a spreadsheet, sampling
-// rules, a draw with a fixed seed, the reviewer pool and automatic assignment — and a 2026 self-check left in
-// preparation, so the set-up can be tried from the start.
+// rules, a draw with a fixed seed, the reviewer pool and automatic assignment (demo-scores.ts then takes it into
+// 评查中 and scores part of it) — and a 2026 self-check left in preparation, so the set-up can be tried from the start.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Ctx } from '../src/context.ts';

@@ -1,7 +1,8 @@
 // Demo: builds a separate database with a realistic region (modelled on the Mudanjiang 2022 review: one
 // city bureau, 10 county-level bureaus, 14 city departments, some towns, reviewers and department users)
-// and two 2026 campaigns (a cross review at its sampling stage with file lists, a seeded draw and reviewers
-// assigned; a self-check in preparation — see demo-campaigns.ts), then starts the app on it. Everything is
+// and two 2026 campaigns (a cross review with file lists, a seeded draw and reviewers assigned, taken into its
+// 评查中 stage with part of its files scored — see demo-campaigns.ts and demo-scores.ts; a self-check in
+// preparation), then starts the app on it. Everything is
 // created through the app's own services with an administrator's context, so the audit log reads like real use.
 // The units' file lists are also written beside the database as demo-案卷目录.xlsx, ready to import by hand.
 //
@@ -24,6 +25,7 @@ import { loadRubricDirectory } from '../src/features/rubrics/loader.ts';
 import { createUnit, importUnits } from '../src/features/units/service.ts';
 import { createUser, importUsers } from '../src/features/users/service.ts';
 import { buildDemoCampaigns, CROSS_NAME, SELF_NAME, type DemoCampaignSummary } from './demo-campaigns.ts';
+import { buildDemoScores, DEMO_SCORES_SEED, type DemoScoresSummary } from './demo-scores.ts';
 
 /** One password for every demo account, so a demo can switch roles quickly. Never use it for real data. */
 export const DEMO_PASSWORD = 'Demo2026';
@@ -107,7 +109,7 @@ export interface DemoAccount {
 }
 
 /** Builds the demo database from nothing; returns the accounts and the campaigns to print. */
-export async function buildDemoDatabase(file: string): Promise<{ accounts: DemoAccount[]; campaigns: DemoCampaignSummary }> {
+export async function buildDemoDatabase(file: string): Promise<{ accounts: DemoAccount[]; campaigns: DemoCampaignSummary; scores: DemoScoresSummary }> {
   removeDatabase(file);
   const config = loadConfig({ ...process.env, DB_PATH: file, ADMIN_PASSWORD: DEMO_PASSWORD, BUREAU_NAME: CITY_BUREAU, LOG_LEVEL: 'warn' });
   const opened = openDatabase(config.dbPath);
@@ -177,11 +179,13 @@ export async function buildDemoDatabase(file: string): Promise<{ accounts: DemoA
 
     // The 2026 campaigns: a cross review up to its sampling stage (file lists, draw, assignment) and a self-check.
     const campaigns = await buildDemoCampaigns(ctx, path.dirname(file), PEOPLE.filter((p) => p.role === 'reviewer').map((p) => p.displayName));
+    // The cross review moves on to 评查中 and part of it is scored by its reviewers (sheets, re-checks, finals).
+    const scores = await buildDemoScores(ctx, campaigns.crossId);
 
     // Demo only: the services make every new account change its password at first login, which would get in
     // the way of a demonstration. This one flag is cleared directly (and deliberately not audited).
     await db.updateTable('users').set({ must_change_password: 0 }).execute();
-    return { accounts, campaigns };
+    return { accounts, campaigns, scores };
   } finally {
     await opened.close();
   }
@@ -195,7 +199,7 @@ function pad(text: string, columns: number): string {
 
 const counts = (list: [string, number][]) => list.map(([label, n]) => `${label} ${n}`).join('，');
 
-function printDemo(file: string, accounts: DemoAccount[], c: DemoCampaignSummary): void {
+function printDemo(file: string, accounts: DemoAccount[], c: DemoCampaignSummary, sc: DemoScoresSummary): void {
   const width = Math.max(...accounts.map((a) => a.username.length)) + 2;
   const lines = [
     '',
@@ -207,7 +211,7 @@ function printDemo(file: string, accounts: DemoAccount[], c: DemoCampaignSummary
     ...accounts.map((a) => `  ${pad(a.username, width)}${pad(a.role, 10)}${pad(a.displayName, 12)}${a.unit}${a.note ? `（${a.note}）` : ''}`),
     '',
     '评查活动：',
-    `  1. ${CROSS_NAME}（交叉评查，/campaigns/${c.crossId}），停在“抽取案卷”阶段`,
+    `  1. ${CROSS_NAME}（交叉评查，/campaigns/${c.crossId}），停在“评查中”阶段`,
     `     参评单位 ${c.units} 个，案卷目录 ${c.files} 卷（${counts(c.filesByType)}；其中重大案件 ${c.majorFiles} 卷）`,
     `     抽取规则：行政处罚按 20% 抽取、不少于 2 卷，行政许可、行政检查、行政强制每单位各 1 卷，重大案件权重 2`,
     `     随机种子：${c.seed}，抽取 ${c.sampled} 卷（${counts(c.sampledByType)}）${c.warnings.length ? `；${c.warnings.join('；')}` : ''}`,
@@ -215,6 +219,10 @@ function printDemo(file: string, accounts: DemoAccount[], c: DemoCampaignSummary
     ...c.perReviewer.map((r) => `       ${pad(r.username, width)}${pad(r.name, 8)}${pad(`${r.files} 卷`, 8)}${r.unit}${r.note ? `（${r.note}）` : ''}`),
     `     执法人员与评查员同名而回避的抽中案卷 ${c.handlerFiles} 卷，例如：`,
     ...c.handlerExamples.map((e) => `       ${e}`),
+    `     评查进度（/campaigns/${c.crossId}/progress，评分由种子 ${DEMO_SCORES_SEED} 确定）：${sc.files} 卷中评查中 ${sc.states.reviewing} 卷，待复核 ${sc.states.recheck} 卷，已有最后得分 ${sc.states.final} 卷`,
+    `       评查表应交 ${sc.sheets.assigned} 份：已提交 ${sc.sheets.submitted}，草稿 ${sc.sheets.drafted}，未开始 ${sc.sheets.notStarted}`,
+    `       转入复核 ${sc.rechecks.total} 卷：未指定复核人员 ${sc.rechecks.unassigned}，已指定待复核 ${sc.rechecks.assigned}，已复核 ${sc.rechecks.settled}（复核确定最后得分 ${sc.byRecheck} 卷）`,
+    `       最后得分等次：${counts(sc.grades)}`,
     `  2. ${SELF_NAME}（自查，/campaigns/${c.selfId}），停在“筹备中”阶段，参评单位：${c.selfUnits.join('、')}`,
     '',
     `案卷目录导入文件：${c.fileListPath}`,
@@ -229,8 +237,8 @@ function printDemo(file: string, accounts: DemoAccount[], c: DemoCampaignSummary
 if (import.meta.main) {
   const file = path.resolve(process.env.DEMO_DB_PATH?.trim() || './data/demo.db');
   const started = Date.now();
-  const { accounts, campaigns } = await buildDemoDatabase(file);
-  printDemo(file, accounts, campaigns);
+  const { accounts, campaigns, scores } = await buildDemoDatabase(file);
+  printDemo(file, accounts, campaigns, scores);
   console.log(`（用时 ${((Date.now() - started) / 1000).toFixed(1)} 秒）\n`);
   if (!process.argv.includes('--build-only')) {
     // The real server entry, on the demo database.

@@ -15,7 +15,7 @@ export type ObjectionTarget = 'deduction' | 'veto';
 export const REASON_MAX = 1000;
 
 export type FinalMethod = 'single' | 'average' | 'recheck';
-export const FINAL_METHOD_LABELS: Record<FinalMethod, string> = { single: '单人评查', average: '两人评分取平均', recheck: '复核确定' };
+export const FINAL_METHOD_LABELS: Record<FinalMethod, string> = { single: '单人评查', average: '评查人员评分取平均', recheck: '复核确定' };
 
 export interface Withdrawn {
   deductions: string[];

@@ -80,7 +80,7 @@ describe('review result page', () => {
       expect(page.text).toContain('<strong>96.5</strong>');
       expect(page.text).toContain('<strong>98</strong>');
       expect(page.text).toContain('<strong>97.3</strong> 分');
-      expect(page.text).toContain('两人评分取平均');
+      expect(page.text).toContain('评查人员评分取平均');
       expect(page.text).toContain('已有最后得分');
       expect(page.text).toContain('东安区市场监督管理局');
       expect(page.text).toContain('DA-2026-001');

@@ -117,6 +117,14 @@ const pages: { path: () => string; label: string; expect: Expect }[] = [
   { label: '/campaigns/:A/assignments', path: () => `/campaigns/${ids.campaignA}/assignments`, expect: { admin: 200, leader: 200, reviewer: 403, department: 403 } },
   { label: '/campaigns/:B/assignments', path: () => `/campaigns/${ids.campaignB}/assignments`, expect: { admin: 200, leader: 200, reviewer: 404, department: 404 } },
   { label: '/queue', path: () => '/queue', expect: { admin: 403, leader: 403, reviewer: 200, department: 403 } },
+  // Scoring: the progress board is the bureau's; the result list is the bureau's and, once released, each department's
+  // own (before release a department is told so on a normal page); a reviewer reads results file by file only.
+  { label: '/campaigns/:A/progress', path: () => `/campaigns/${ids.campaignA}/progress`, expect: { admin: 200, leader: 200, reviewer: 403, department: 403 } },
+  { label: '/campaigns/:B/progress', path: () => `/campaigns/${ids.campaignB}/progress`, expect: { admin: 200, leader: 200, reviewer: 403, department: 403 } },
+  { label: '/campaigns/:A/progress?state=final', path: () => `/campaigns/${ids.campaignA}/progress?state=final&unitId=${ids.b}`, expect: { admin: 200, leader: 200, reviewer: 403, department: 403 } },
+  { label: '/campaigns/:A/results (not released)', path: () => `/campaigns/${ids.campaignA}/results`, expect: { admin: 200, leader: 200, reviewer: 403, department: 200 } },
+  { label: '/campaigns/:A/results?unitId=:B', path: () => `/campaigns/${ids.campaignA}/results?unitId=${ids.b}`, expect: { admin: 200, leader: 200, reviewer: 403, department: 403 } },
+  { label: '/campaigns/:B/results', path: () => `/campaigns/${ids.campaignB}/results`, expect: { admin: 200, leader: 200, reviewer: 404, department: 404 } },
 ];
 
 describe.each(ROLES)('pages as %s', (role) => {
@@ -295,7 +303,8 @@ describe('navigation', () => {
     const { agent } = sessions[role];
     const starts = ['/', '/units', '/users', `/units/${ids.a}`, `/users/${ids.userA}`, `/users/${ids[role === 'admin' ? 'userB' : role === 'department' ? 'deptA' : role]}`,
       '/campaigns', `/campaigns/${ids.campaignA}`, `/campaigns/${ids.campaignA}/files`, `/campaigns/${ids.campaignA}/files/import`,
-      `/campaigns/${ids.campaignA}/sampling`, `/campaigns/${ids.campaignA}/assignments`, '/queue'];
+      `/campaigns/${ids.campaignA}/sampling`, `/campaigns/${ids.campaignA}/assignments`, '/queue',
+      `/campaigns/${ids.campaignA}/progress`, `/campaigns/${ids.campaignA}/results`];
     const checked = new Set<string>();
     for (const start of starts) {
       const page = await agent.get(start);
@@ -356,6 +365,13 @@ describe('department user sees only its own unit', () => {
     expect(res.text).not.toContain(`href="/units/${ids.county}"`);
   });
 
+  it('is told on the result list that results are not yet released, and sees no files there', async () => {
+    const res = await sessions.department.agent.get(`/campaigns/${ids.campaignA}/results`);
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('评查结果尚未发布');
+    expect(res.text).not.toContain('<table');
+  });
+
   it('gets no data from another unit\'s pages', async () => {
     const unit = await sessions.department.agent.get(`/units/${ids.b}`);
     expect(unit.text).not.toContain('县生态环境局');
@@ -374,7 +390,8 @@ describe('leader reads everything and changes nothing', () => {
   });
 
   it('is offered no buttons that change data', async () => {
-    for (const path of ['/units', '/users', `/units/${ids.a}`, `/users/${ids.userA}`, '/campaigns', `/campaigns/${ids.campaignA}`]) {
+    for (const path of ['/units', '/users', `/units/${ids.a}`, `/users/${ids.userA}`, '/campaigns', `/campaigns/${ids.campaignA}`,
+      `/campaigns/${ids.campaignA}/progress`, `/campaigns/${ids.campaignA}/results`]) {
       const res = await sessions.leader.agent.get(path);
       expect(res.status, path).toBe(200);
       for (const control of ['新建单位', '新建用户', '批量导入', '重置密码', '解除锁定', '/edit', '/deactivate', '新建评查活动', '选择参评单位']) {

@@ -54,14 +54,21 @@ export function activeAssignments(db: DbOrTrx, campaignId: number) {
     .orderBy('assignments.case_file_id').orderBy('assignments.id').execute();
 }
 
-/** A reviewer's own queue across campaigns: only files assigned to them (scoped in the query). */
+/**
+ * A reviewer's own queue across open campaigns: only files assigned to them (scoped in the query), each with the
+ * state of their own review sheet (none yet, draft or submitted, with its total once submitted).
+ */
 export function queueOf(db: DbOrTrx, reviewerId: number) {
   return db.selectFrom('assignments')
     .innerJoin('campaigns', 'campaigns.id', 'assignments.campaign_id')
     .innerJoin('case_files', 'case_files.id', 'assignments.case_file_id')
     .innerJoin('units', 'units.id', 'case_files.unit_id')
+    .leftJoin('reviews', (j) => j.onRef('reviews.case_file_id', '=', 'assignments.case_file_id')
+      .onRef('reviews.reviewer_id', '=', 'assignments.reviewer_id').on('reviews.kind', '=', 'review'))
     .select(['assignments.id', 'assignments.assigned_at', 'campaigns.id as campaign_id', 'campaigns.name as campaign_name', 'campaigns.status as campaign_status',
-      'case_files.file_number', 'case_files.case_type', 'case_files.cause', 'case_files.party', 'case_files.pages', 'case_files.is_major', 'units.name as unit_name'])
+      'case_files.id as file_id', 'case_files.file_number', 'case_files.case_type', 'case_files.cause', 'case_files.party', 'case_files.pages',
+      'case_files.is_major', 'units.name as unit_name',
+      'reviews.status as sheet_status', 'reviews.total_tenths', 'reviews.grade_label', 'reviews.updated_at as sheet_updated_at', 'reviews.submitted_at'])
     .where('assignments.reviewer_id', '=', reviewerId).where('assignments.removed_at', 'is', null)
     .where('campaigns.status', '!=', 'closed')
     .orderBy('campaigns.id', 'desc').orderBy('units.code').orderBy('case_files.file_number').execute();

@@ -5,12 +5,15 @@ import { asActor } from '../../context.ts';
 import { eligibleReviewers } from '../../domain/assignment.ts';
 import type { CampaignKind } from '../../domain/campaigns.ts';
 import { can } from '../../domain/policy.ts';
+import { SHEET_STATE_LABELS, type SheetState } from '../../domain/progress.ts';
+import { formatTenths } from '../../domain/rubric/points.ts';
 import { forbidden } from '../../web/app-error.ts';
 import { ctxOf, permit } from '../../web/auth.ts';
 import { changeAndRedirect } from '../../web/flash-action.ts';
 import { idParam, list, optionalId, text } from '../../web/form.ts';
 import { campaignUnits } from '../campaigns/queries.ts';
 import { visibleCampaign } from '../campaigns/service.ts';
+import { recheckQueueOf } from '../reviews/progress-queries.ts';
 import { allUnits } from '../units/queries.ts';
 import { activeAssignments, conflictsOf, filesToReview, poolOf, queueOf, toDeclared } from './queries.ts';
 import { addToPool, assignByHand, autoAssign, declareConflict, previewAssignment, removeFromPool } from './service.ts';
@@ -117,14 +120,44 @@ export function assignmentRoutes(deps: Deps): Router {
   });
 
   router.get('/queue', permit('queue.view'), async (req, res) => {
-    const items = await queueOf(deps.db, req.user!.id);
-    const campaigns = new Map<number, { id: number; name: string; status: string; items: typeof items }>();
+    const reviewerId = req.user!.id;
+    const items = await queueOf(deps.db, reviewerId);
+    const rechecks = await recheckQueueOf(deps.db, reviewerId);
+    const sheetOpen = (status: string) => status === 'reviewing';
+    const campaigns = new Map<number, { id: number; name: string; status: string; items: unknown[]; submitted: number; total: number }>();
     for (const item of items) {
-      const group = campaigns.get(item.campaign_id) ?? { id: item.campaign_id, name: item.campaign_name, status: item.campaign_status, items: [] };
-      group.items.push(item);
+      const group = campaigns.get(item.campaign_id) ?? { id: item.campaign_id, name: item.campaign_name, status: item.campaign_status, items: [], submitted: 0, total: 0 };
+      const state: SheetState = item.sheet_status === null ? 'none' : item.sheet_status === 'submitted' ? 'submitted' : 'draft';
+      group.total += 1;
+      if (state === 'submitted') group.submitted += 1;
+      group.items.push({
+        ...item, state, stateLabel: SHEET_STATE_LABELS[state],
+        score: state === 'submitted' && item.total_tenths !== null ? formatTenths(item.total_tenths) : null,
+        sheetHref: `/campaigns/${item.campaign_id}/files/${item.file_id}/sheet`,
+        resultHref: `/campaigns/${item.campaign_id}/files/${item.file_id}/result`,
+        // Before the stage opens there is nothing to fill in; afterwards a submitted sheet can still be read.
+        sheetAction: state === 'submitted' ? '查看评查表' : sheetOpen(item.campaign_status) ? (state === 'draft' ? '继续填写' : '填写评查表') : null,
+      });
       campaigns.set(item.campaign_id, group);
     }
-    res.render('assignment/queue', { title: '我的评查任务', groups: [...campaigns.values()], total: items.length });
+    const count = (state: SheetState) => items.filter((i) => (i.sheet_status === null ? 'none' : i.sheet_status === 'submitted' ? 'submitted' : 'draft') === state).length;
+    res.render('assignment/queue', {
+      title: '我的评查任务',
+      groups: [...campaigns.values()],
+      total: items.length,
+      counts: { submitted: count('submitted'), drafted: count('draft'), notStarted: count('none') },
+      rechecks: rechecks.map((r) => {
+        const state: SheetState = r.sheet_status === null ? 'none' : r.sheet_status === 'submitted' ? 'submitted' : 'draft';
+        return {
+          ...r, state, stateLabel: SHEET_STATE_LABELS[state], reasons: (JSON.parse(r.reasons) as string[]).join('；'),
+          score: state === 'submitted' && r.total_tenths !== null ? formatTenths(r.total_tenths) : null,
+          sheetHref: `/campaigns/${r.campaign_id}/files/${r.file_id}/sheet`,
+          resultHref: `/campaigns/${r.campaign_id}/files/${r.file_id}/result`,
+          sheetAction: state === 'submitted' ? '查看复核评查表' : r.resolved_at === null ? (state === 'draft' ? '继续复核' : '开始复核') : null,
+        };
+      }),
+      rechecksOpen: rechecks.filter((r) => r.resolved_at === null).length,
+    });
   });
 
   return router;

@@ -8,6 +8,7 @@ import {
 } from '../../domain/campaigns.ts';
 import { can } from '../../domain/policy.ts';
 import { formatTenths } from '../../domain/rubric/points.ts';
+import { progressBoard } from '../../domain/progress.ts';
 import { orderAsTree } from '../../domain/units.ts';
 import { CASE_TYPE_LABELS, CASE_TYPES, type CaseType } from '../../domain/vocabulary.ts';
 import { AppError, ValidationError } from '../../web/app-error.ts';
@@ -16,6 +17,7 @@ import { flash } from '../../web/flash.ts';
 import { changeAndRedirect } from '../../web/flash-action.ts';
 import { byField, idParam, list, optionalId, text } from '../../web/form.ts';
 import { searchAudit } from '../audit/queries.ts';
+import { progressFiles, progressSheets } from '../reviews/progress-queries.ts';
 import { listVersions } from '../rubrics/queries.ts';
 import { allUnits } from '../units/queries.ts';
 import { campaignRubrics, campaignsFor, campaignUnits, settingsOf, statusOf } from './queries.ts';
@@ -96,6 +98,18 @@ export function campaignRoutes(deps: Deps): Router {
     const pinned = await campaignRubrics(deps.db, campaign.id);
     const facts = manage ? await campaignFacts(deps.db, campaign) : null;
     const versions = manage ? await listVersions(deps.db) : [];
+    // Scoring links and figures: the board for the bureau once review has started; results and objections for a
+    // department only once released (its own unit's, which those pages enforce).
+    const actor = asActor(ctx.actor);
+    const started = isStarted(status);
+    const released = status === 'released' || status === 'closed';
+    const bureau = ctx.actor.role === 'admin' || ctx.actor.role === 'leader';
+    const scoring = {
+      progress: started && can(actor, 'progress.view'),
+      results: started && can(actor, 'result.view', { participant: true, unitId: actor.unitId }) && (bureau || released),
+      objections: released && (bureau || ctx.actor.role === 'department'),
+    };
+    const progress = scoring.progress ? progressBoard(await progressFiles(deps.db, campaign), await progressSheets(deps.db, campaign)).total : null;
     const history = manage || ctx.actor.role === 'leader'
       ? (await searchAudit(deps.db, { entityType: 'campaign', entityId: String(campaign.id) }, 1)).rows
       : [];
@@ -120,6 +134,8 @@ export function campaignRoutes(deps: Deps): Router {
       bureauView: ctx.actor.role === 'admin' || ctx.actor.role === 'leader',
       docNumberExample: docNumber(campaign.doc_number_pattern, campaign.year, 1),
       setupOpen: manage && !isStarted(status),
+      scoring,
+      progress,
       history,
     });
   });

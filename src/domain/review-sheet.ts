@@ -2,7 +2,7 @@
 // the API sends, checked against the rubric, and turned into the marks the scoring engine scores.
 // Pure: the service stores what comes out of here; scoreReview stays the authority on points.
 import type { FieldProblem } from './errors.ts';
-import { formatTenths, tenthsOf } from './rubric/points.ts';
+import { formatTenths, parsePoints, tenthsOf } from './rubric/points.ts';
 import { InvalidMarksError, MAX_OCCURRENCES, scoreReview, type ReviewMarks, type ReviewScore } from './rubric/scoring.ts';
 import type { Rubric, RubricItem } from './rubric/types.ts';
 
@@ -102,12 +102,8 @@ function parseCount(value: unknown): number | null {
   return /^\d{1,6}$/.test(t) ? Number(t) : null;
 }
 
-/** Points typed as "2" or "2.5" → tenths. */
-function parsePoints(value: unknown): number | null {
-  const t = asText(value).trim();
-  const m = /^(\d{1,3})(?:\.(\d))?$/.exec(t);
-  return m ? Number(m[1]) * 10 + Number(m[2] ?? 0) : null;
-}
+/** Points typed as "2", "2.5" or "２.５" → tenths (the one parser for typed points). */
+const pointsOf = (value: unknown): number | null => parsePoints(asText(value));
 
 /**
  * Reads and checks a sheet. Every problem is returned at once, each naming the item and the field;
@@ -158,7 +154,7 @@ export function readSheet(rubric: Rubric, input: SheetInput): { ok: true; conten
         if (note || document || page) problems.push({ field: sheetField.points(item.code), message: `${at}填写了问题说明或位置，但没有填写扣分分值（${range}）` });
         continue;
       }
-      const tenths = parsePoints(d.points);
+      const tenths = pointsOf(d.points);
       if (tenths === null) {
         problems.push({ field: sheetField.points(item.code), message: `${at}的扣分分值“${asText(d.points).trim()}”不是有效分值，最多一位小数` });
         continue;

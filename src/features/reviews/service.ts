@@ -17,6 +17,7 @@ import { formatTenths } from '../../domain/rubric/points.ts';
 import type { ReviewScore } from '../../domain/rubric/scoring.ts';
 import type { Rubric } from '../../domain/rubric/types.ts';
 import { AppError, conflict, forbidden, notFound, ValidationError } from '../../web/app-error.ts';
+import { formatDateTime } from '../../web/format.ts';
 import { auditActor, recordAudit } from '../audit/record.ts';
 import { conflictsOf, poolOf, toDeclared } from '../assignment/queries.ts';
 import { findCampaign } from '../campaigns/queries.ts';
@@ -67,7 +68,7 @@ export async function sheetAccess(db: DbOrTrx, actor: Actor, campaignId: number,
   const pinned = own ? { versionId: own.rubric_version_id, rubric: await rubricOfVersion(db, own.rubric_version_id) } : await pinnedRubric(db, campaignId, file.case_type);
   if (!pinned) throw conflict('本活动没有为该类型案卷指定评查标准，请联系管理员');
   let lockedReason: string | null = null;
-  if (own?.status === 'submitted') lockedReason = `本表已于 ${own.submitted_at!.slice(0, 16).replace('T', ' ')} 提交，不能再修改`;
+  if (own?.status === 'submitted') lockedReason = `本表已于 ${formatDateTime(own.submitted_at)} 提交，不能再修改`;
   else if (!kind) lockedReason = '该案卷已不再分配给您';
   else if (sheetKind === 'recheck' && recheck?.resolved_at) lockedReason = '本卷的复核已经完成';
   else lockedReason = stageOpen(campaign, sheetKind);

@@ -241,17 +241,8 @@ export async function resultPage(db: DbOrTrx, input: ResultPageInput) {
   const objectionRows = visibility.showObjections ? (() => {
     const revisionOfResult = new Map(history.map((h) => [h.id, h.revision]));
     return objections.map((o) => ({
-      id: o.id,
-      target: targetLabel(texts, o.target_kind, o.target_code),
-      reason: o.reason,
-      raisedBy: o.raised_by_name,
-      raisedAt: o.raised_at,
-      status: o.status,
-      statusLabel: OBJECTION_STATUS_LABELS[o.status as ObjectionStatus] ?? o.status,
+      ...objectionRow(texts, o),
       open: o.status === 'open',
-      decidedBy: o.decided_by_name,
-      decidedAt: o.decided_at,
-      decisionReason: o.decision_reason,
       resultRevision: o.result_id !== null ? revisionOfResult.get(o.result_id) ?? null : null,
       canDecide: actor.role === 'admin' && o.status === 'open' && campaign.status === 'released',
       decideAction: `/objections/${o.id}/decide`,
@@ -339,6 +330,25 @@ function historyRow(r: FinalHistoryRow, revisionOf: Map<number, number>, objecti
   };
 }
 
+type ObjectionFields = {
+  id: number; target_kind: string; target_code: string; reason: string; raised_by_name: string; raised_at: string; status: string;
+  decided_by_name: string | null; decided_at: string | null; decision_reason: string | null;
+};
+
+/** What the file page and the list both show of one objection. */
+const objectionRow = (texts: RubricTexts, o: ObjectionFields) => ({
+  id: o.id,
+  target: targetLabel(texts, o.target_kind, o.target_code),
+  reason: o.reason,
+  raisedBy: o.raised_by_name,
+  raisedAt: o.raised_at,
+  status: o.status,
+  statusLabel: OBJECTION_STATUS_LABELS[o.status as ObjectionStatus] ?? o.status,
+  decidedBy: o.decided_by_name,
+  decidedAt: o.decided_at,
+  decisionReason: o.decision_reason,
+});
+
 /** A campaign's objections, all units or one (scoped in the query), for the list page. */
 export async function objectionList(db: DbOrTrx, campaign: CampaignRow, unitId: number | null) {
   const rows = await objectionsOfCampaign(db, campaign.id, unitId);
@@ -353,19 +363,10 @@ export async function objectionList(db: DbOrTrx, campaign: CampaignRow, unitId: 
       textsByType.set(caseType, texts);
     }
     out.push({
-      id: o.id,
       unitName: o.unit_name,
       fileNumber: o.file_number,
       resultUrl: `/campaigns/${campaign.id}/files/${o.case_file_id}/result`,
-      target: targetLabel(texts, o.target_kind, o.target_code),
-      reason: o.reason,
-      raisedBy: o.raised_by_name,
-      raisedAt: o.raised_at,
-      status: o.status,
-      statusLabel: OBJECTION_STATUS_LABELS[o.status as ObjectionStatus] ?? o.status,
-      decidedBy: o.decided_by_name,
-      decidedAt: o.decided_at,
-      decisionReason: o.decision_reason,
+      ...objectionRow(texts, o),
     });
   }
   return out;

@@ -289,6 +289,19 @@ export interface ObjectionTable {
   result_id: number | null;
 }
 
+export interface IssueGroupTable {
+  id: Generated<number>;
+  campaign_id: number;
+  title: string;
+  created_at: string;
+  created_by: number | null;
+}
+
+export interface IssueGroupMemberTable {
+  group_id: number;
+  review_mark_id: number;
+}
+
 export interface Database {
   units: UnitTable;
   users: UserTable;
@@ -312,6 +325,8 @@ export interface Database {
   review_marks: ReviewMarkTable;
   final_results: FinalResultTable;
   objections: ObjectionTable;
+  issue_groups: IssueGroupTable;
+  issue_group_members: IssueGroupMemberTable;
 }
 
 export type UnitRow = Selectable<UnitTable>;

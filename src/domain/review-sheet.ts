@@ -31,9 +31,17 @@ export interface SheetVeto {
   page: string;
 }
 
+/** A problem found outside the rubric's items (其他问题): no points, the reviewer's own wording. */
+export interface SheetOther {
+  note: string;
+  document: string;
+  page: string;
+}
+
 export interface SheetContent {
   deductions: SheetDeduction[];
   vetoes: SheetVeto[];
+  others: SheetOther[];
   opinion: string;
 }
 
@@ -54,11 +62,22 @@ export interface VetoInput {
   page?: unknown;
 }
 
+export interface OtherInput {
+  note?: unknown;
+  document?: unknown;
+  page?: unknown;
+}
+
 export interface SheetInput {
   deductions: DeductionInput[];
   vetoes: VetoInput[];
+  others?: OtherInput[];
   opinion?: unknown;
 }
+
+/** How many "其他问题" one sheet may record (and the page offers). */
+export const OTHER_MAX = 5;
+export const OTHER_NOTE_MAX = 200;
 
 /** Form field names, shared by the page and the messages so an error lands beside its control. */
 export const sheetField = {
@@ -71,6 +90,9 @@ export const sheetField = {
   vetoNote: (code: string) => `vetonote.${code}`,
   vetoDocument: (code: string) => `vetodoc.${code}`,
   vetoPage: (code: string) => `vetopage.${code}`,
+  otherNote: (n: number) => `other.${n}.note`,
+  otherDocument: (n: number) => `other.${n}.doc`,
+  otherPage: (n: number) => `other.${n}.page`,
 };
 
 const asText = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '');
@@ -186,6 +208,17 @@ export function readSheet(rubric: Rubric, input: SheetInput): { ok: true; conten
       page: textField(v.page, PAGE_MAX, sheetField.vetoPage(v.code), `否决项 ${v.code} 的页码`, problems),
     });
   }
+  const others: SheetOther[] = [];
+  const otherInputs = input.others ?? [];
+  if (otherInputs.length > OTHER_MAX) problems.push({ field: sheetField.otherNote(OTHER_MAX), message: `“其他问题”最多记录 ${OTHER_MAX} 条` });
+  otherInputs.slice(0, OTHER_MAX).forEach((o, n) => {
+    const at = `第 ${n + 1} 条其他问题`;
+    const note = textField(o.note, OTHER_NOTE_MAX, sheetField.otherNote(n), `${at}的问题表述`, problems);
+    const document = textField(o.document, DOCUMENT_MAX, sheetField.otherDocument(n), `${at}的文书名称`, problems);
+    const page = textField(o.page, PAGE_MAX, sheetField.otherPage(n), `${at}的页码`, problems);
+    if (note === '' && (document || page)) problems.push({ field: sheetField.otherNote(n), message: `${at}填写了位置，但没有写明问题` });
+    else if (note !== '') others.push({ note, document, page });
+  });
   const opinion = textField(input.opinion, OPINION_MAX, 'opinion', '评查意见', problems);
   if (problems.length > 0) return { ok: false, problems };
 
@@ -194,7 +227,7 @@ export function readSheet(rubric: Rubric, input: SheetInput): { ok: true; conten
   deductions.sort((a, b) => order.get(a.itemCode)! - order.get(b.itemCode)!);
   const vetoOrder = new Map(rubric.vetoes.map((v, i) => [v.code, i]));
   vetoes.sort((a, b) => vetoOrder.get(a.code)! - vetoOrder.get(b.code)!);
-  return { ok: true, content: { deductions, vetoes, opinion } };
+  return { ok: true, content: { deductions, vetoes, others, opinion } };
 }
 
 /** What the scoring engine scores. */
@@ -225,6 +258,7 @@ export function submitProblems(content: SheetContent, confirmedClean: boolean): 
   for (const v of content.vetoes) {
     if (v.note === '') problems.push({ field: sheetField.vetoNote(v.code), message: `勾选否决项 ${v.code} 须写明具体问题` });
   }
+  // "其他问题" carry no points: a sheet with only those still needs the confirmation that no item is deducted.
   if (content.deductions.length === 0 && content.vetoes.length === 0 && !confirmedClean) {
     problems.push({ field: 'confirmClean', message: '本表没有任何扣分或否决项；如确认本卷没有问题，请勾选“确认本卷未发现扣分问题”后再提交' });
   }
@@ -266,7 +300,12 @@ export function sheetInputFromForm(rubric: Rubric, body: Record<string, unknown>
     const v = /^veto\.(.+)$/.exec(key);
     if (v && !rubric.vetoes.some((x) => x.code === v[1]) && asText(get(key)) === '1') vetoes.push({ code: v[1]! });
   }
-  return { deductions, vetoes, opinion: get('opinion') };
+  const others: OtherInput[] = [];
+  for (let n = 0; n < OTHER_MAX; n++) {
+    const o = { note: get(sheetField.otherNote(n)), document: get(sheetField.otherDocument(n)), page: get(sheetField.otherPage(n)) };
+    if (!blank(o.note) || !blank(o.document) || !blank(o.page)) others.push(o);
+  }
+  return { deductions, vetoes, others, opinion: get('opinion') };
 }
 
 /** A stored sheet back as the form's values, to fill the page. */
@@ -279,6 +318,11 @@ export function formValues(content: SheetContent): Record<string, string> {
     values[sheetField.document(d.itemCode)] = d.document;
     values[sheetField.page(d.itemCode)] = d.page;
   }
+  content.others.forEach((o, n) => {
+    values[sheetField.otherNote(n)] = o.note;
+    values[sheetField.otherDocument(n)] = o.document;
+    values[sheetField.otherPage(n)] = o.page;
+  });
   for (const v of content.vetoes) {
     values[sheetField.veto(v.code)] = '1';
     values[sheetField.vetoNote(v.code)] = v.note;

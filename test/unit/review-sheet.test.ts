@@ -105,3 +105,21 @@ describe('the page form', () => {
     expect(input.deductions[0]!.count).toBe('1');
   });
 });
+
+describe('其他问题 (findings outside the rubric)', () => {
+  it('records up to five in the reviewer’s words, with no effect on the score', () => {
+    const input = sheetInputFromForm(rubric, { 'other.0.note': '卷宗装订顺序混乱', 'other.0.doc': '卷内目录', 'other.0.page': '1', 'other.1.note': '' });
+    const r = readSheet(rubric, input);
+    expect(r.ok && r.content.others).toEqual([{ note: '卷宗装订顺序混乱', document: '卷内目录', page: '1' }]);
+    expect(r.ok && scoreSheet(rubric, r.content).total).toBe('100');
+    expect(r.ok && formValues(r.content)['other.0.note']).toBe('卷宗装订顺序混乱');
+    // Only "其他问题": still no deduction, so submitting needs the confirmation.
+    expect(r.ok && submitProblems(r.content, false).map((p) => p.field)).toEqual(['confirmClean']);
+  });
+
+  it('refuses a location without wording, too long a wording, and more than five', () => {
+    expect(problemsOf({ others: [{ note: '', page: '3' }] }).map((p) => p.field)).toEqual(['other.0.note']);
+    expect(problemsOf({ others: [{ note: '字'.repeat(201) }] })[0]!.message).toMatch(/不超过 200 个字/);
+    expect(problemsOf({ others: Array.from({ length: 6 }, () => ({ note: '问题' })) })[0]!.message).toMatch(/最多记录 5 条/);
+  });
+});

@@ -45,6 +45,8 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'result.final': '形成最后得分',
   'objection.raise': '提出异议',
   'objection.decide': '处理异议',
+  'issue.merge': '归并其他问题',
+  'issue.split': '取消归并',
 };
 
 export const AUDIT_ENTITY_LABELS: Record<string, string> = {

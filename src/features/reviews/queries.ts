@@ -53,6 +53,7 @@ export async function contentOf(db: DbOrTrx, review: Pick<ReviewRow, 'id' | 'opi
       itemCode: m.item_code, count: m.count, pointsTenths: m.points_tenths, note: m.note ?? '', document: m.document ?? '', page: m.page ?? '',
     })),
     vetoes: marks.filter((m) => m.kind === 'veto').map((m) => ({ code: m.item_code, note: m.note ?? '', document: m.document ?? '', page: m.page ?? '' })),
+    others: marks.filter((m) => m.kind === 'other').map((m) => ({ note: m.note ?? '', document: m.document ?? '', page: m.page ?? '' })),
     opinion: review.opinion ?? '',
   };
 }
@@ -70,6 +71,12 @@ export async function writeMarks(db: DbOrTrx, reviewId: number, content: SheetCo
     await db.insertInto('review_marks').values({
       review_id: reviewId, position: position++, kind: 'veto', item_code: v.code, count: null, points_tenths: null,
       note: v.note || null, document: v.document || null, page: v.page || null,
+    }).execute();
+  }
+  for (const o of content.others) {
+    await db.insertInto('review_marks').values({
+      review_id: reviewId, position: position++, kind: 'other', item_code: '', count: null, points_tenths: null,
+      note: o.note, document: o.document || null, page: o.page || null,
     }).execute();
   }
 }

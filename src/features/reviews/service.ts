@@ -269,7 +269,7 @@ export async function contestable(db: DbOrTrx, final: { sheets: string; withdraw
   const vetoes = new Set<string>();
   for (const id of idsOf(final.sheets)) {
     const marks = await db.selectFrom('review_marks').select(['kind', 'item_code']).where('review_id', '=', id).execute();
-    for (const m of marks) (m.kind === 'veto' ? vetoes : deductions).add(m.item_code);
+    for (const m of marks) if (m.kind !== 'other') (m.kind === 'veto' ? vetoes : deductions).add(m.item_code); // 其他问题 carry no points to contest
   }
   return {
     deductions: [...deductions].filter((c) => !withdrawn.deductions.includes(c)),

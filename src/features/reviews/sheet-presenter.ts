@@ -50,7 +50,7 @@ export function scoreOfTyped(rubric: Rubric, body: Record<string, unknown>): Rev
   return read.ok ? scoreSheet(rubric, read.content) : null;
 }
 
-const EMPTY: SheetContent = { deductions: [], vetoes: [], opinion: '' };
+const EMPTY: SheetContent = { deductions: [], vetoes: [], others: [], opinion: '' };
 
 /** JSON for a <script type="application/json"> block: <, >, & and line separators escaped so it cannot end the element. */
 function scriptJson(value: unknown): string {

@@ -14,6 +14,7 @@ import { campaignRoutes } from './features/campaigns/routes.ts';
 import { caseFileRoutes } from './features/case-files/routes.ts';
 import { samplingRoutes } from './features/sampling/routes.ts';
 import { assignmentRoutes } from './features/assignment/routes.ts';
+import { issueRoutes } from './features/issues/routes.ts';
 import { progressRoutes } from './features/reviews/progress-routes.ts';
 import { resultRoutes } from './features/reviews/result-routes.ts';
 import { sheetRoutes } from './features/reviews/sheet-routes.ts';
@@ -73,6 +74,7 @@ export async function createApp(deps: Deps): Promise<express.Express> {
   app.use(sheetRoutes(deps));
   app.use(resultRoutes(deps));
   app.use(progressRoutes(deps));
+  app.use(issueRoutes(deps));
   app.use(auditRoutes(deps));
 
   app.use(notFoundHandler);

@@ -1,6 +1,8 @@
-// Demo file lists (案卷目录) for 2026: every county bureau and city department of the demo region hands in
-// 8–20 case files. Deterministic: each unit has its own fixed-seed generator (prngFromText), so the same
-// list comes out on every machine and every run, and adding a unit does not change another unit's files.
+// Demo file lists (案卷目录): every county bureau and city department of the demo region hands in its case
+// files for a year — for 2026 8–20 files a unit with all four case types, for 2025 (the finished campaign of
+// demo-history.ts) 6–11 files of 行政处罚, 行政许可 and 行政检查. Deterministic: each unit has its own fixed-seed
+// generator per year (prngFromText), so the same list comes out on every machine and every run, and adding a
+// unit does not change another unit's files. A unit's officers are the same in both years.
 //
 // The rows are keyed by the import template's Chinese headers (CASE_FILE_IMPORT_HEADERS), exactly as a
 // unit would fill in the template; scripts/demo.ts writes them to an .xlsx and imports that file.
@@ -206,10 +208,30 @@ function personName(rng: Prng, avoid: ReadonlySet<string>): string {
   }
 }
 
-/** 2026-01-05 … 2026-10-30, as YYYY-MM-DD. */
-function closingDate(rng: Prng): string {
-  const day = between(rng, 4, 302); // days after 1 January
-  return new Date(Date.UTC(2026, 0, 1 + day)).toISOString().slice(0, 10);
+/** What differs between the years' lists. */
+interface ListYear {
+  /** Files per unit. */
+  files: [min: number, max: number];
+  /** Out of 100: a roll below the first is 行政处罚, below the second 行政许可, below the third 行政检查, else 行政强制. */
+  typeRoll: [penalty: number, license: number, inspection: number];
+  /** Closing dates: days after 1 January. */
+  closedDays: [min: number, max: number];
+}
+
+/** The years a demo list exists for. 2026 is the running cross review; 2025 the finished one. */
+export const DEMO_LIST_YEARS = {
+  2026: { files: [8, 20], typeRoll: [72, 85, 94], closedDays: [4, 302] }, // 2026-01-05 … 2026-10-30
+  2025: { files: [6, 11], typeRoll: [78, 90, 100], closedDays: [4, 330] }, // 2025-01-05 … 2025-11-27, no 行政强制
+} as const satisfies Record<number, ListYear>;
+export type DemoListYear = keyof typeof DEMO_LIST_YEARS;
+
+/** The officers' rosters are drawn from the start of this year's stream (so 2026's list is as it always was). */
+const ROSTER_YEAR: DemoListYear = 2026;
+
+/** A closing date in the year, as YYYY-MM-DD. */
+function closingDate(rng: Prng, year: number, [min, max]: readonly [number, number]): string {
+  const day = between(rng, min, max); // days after 1 January
+  return new Date(Date.UTC(year, 0, 1 + day)).toISOString().slice(0, 10);
 }
 
 export interface DemoFileRow {
@@ -218,21 +240,22 @@ export interface DemoFileRow {
 }
 
 /**
- * The 2026 file lists of every unit, in the template's column order. `reviewerNames` are kept off the staff
- * rosters except where a unit's `sameNameStaff` plants one on purpose.
+ * The file lists of every unit for a year, in the template's column order. `reviewerNames` are kept off the
+ * staff rosters except where a unit's `sameNameStaff` plants one on purpose.
  */
-export function demoFileList(reviewerNames: readonly string[]): DemoFileRow[] {
+export function demoFileList(reviewerNames: readonly string[], year: DemoListYear = 2026): DemoFileRow[] {
+  const spec: ListYear = DEMO_LIST_YEARS[year];
   const avoid = new Set(reviewerNames);
   const out: DemoFileRow[] = [];
   for (const unit of DEMO_FILE_UNITS) {
-    const rng = prngFromText(`demo-案卷目录-2026|${unit.code}`);
+    const rosterRng = prngFromText(`demo-案卷目录-${ROSTER_YEAR}|${unit.code}`);
     // Each field has its own four or five officers; a planted name joins the unit's first field.
     const rosters = new Map<string, string[]>();
     const used = new Set<string>();
     for (const [i, key] of unit.fields.entries()) {
       const roster = i === 0 ? [...(unit.sameNameStaff ?? [])] : [];
       while (roster.length < (unit.county ? 4 : 5)) {
-        const name = personName(rng, avoid);
+        const name = personName(rosterRng, avoid);
         if (!used.has(name)) {
           used.add(name);
           roster.push(name);
@@ -240,14 +263,17 @@ export function demoFileList(reviewerNames: readonly string[]): DemoFileRow[] {
       }
       rosters.set(key, roster);
     }
-    const count = between(rng, 8, 20);
+    // The roster year's files follow its rosters in the same stream; another year has a stream of its own.
+    const rng = year === ROSTER_YEAR ? rosterRng : prngFromText(`demo-案卷目录-${year}|${unit.code}`);
+    const count = between(rng, spec.files[0], spec.files[1]);
     const files: { type: DemoCaseType; fieldKey: string; values: Omit<DemoFileRow['values'], '案卷编号'> }[] = [];
     for (let i = 0; i < count; i++) {
       // The first field carries most of a county's files.
       const fieldKey = unit.fields.length === 1 || rng.nextBelow(100) < 45 ? unit.fields[0]! : pick(rng, unit.fields.slice(1));
       const profile = FIELDS[fieldKey]!;
       const roll = rng.nextBelow(100);
-      const wanted: DemoCaseType = roll < 72 ? '行政处罚' : roll < 85 ? '行政许可' : roll < 94 ? '行政检查' : '行政强制';
+      const [penalty, license, inspection] = spec.typeRoll;
+      const wanted: DemoCaseType = roll < penalty ? '行政处罚' : roll < license ? '行政许可' : roll < inspection ? '行政检查' : '行政强制';
       const type: DemoCaseType = profile.causes[wanted] ? wanted : '行政处罚';
       const [cause, partyKind] = pick(rng, profile.causes[type]!);
       const party = partyKind === 'person' ? personName(rng, avoid) : `${unit.place}${pick(rng, BRANDS)}${pick(rng, profile.industries)}`;
@@ -265,7 +291,7 @@ export function demoFileList(reviewerNames: readonly string[]): DemoFileRow[] {
           当事人: party,
           执法人员: `${roster[first]}、${roster[second]}`,
           是否重大: rng.nextBelow(10) === 0 ? '是' : '否',
-          结案日期: closingDate(rng),
+          结案日期: closingDate(rng, year, spec.closedDays),
           页数: String(between(rng, minPages, maxPages)),
         },
       });
@@ -278,7 +304,7 @@ export function demoFileList(reviewerNames: readonly string[]): DemoFileRow[] {
       const n = (next.get(prefix) ?? 0) + between(rng, 1, 6);
       next.set(prefix, n);
       const { 单位编码, ...rest } = f.values;
-      out.push({ unitCode: unit.code, values: { 单位编码, 案卷编号: `${prefix}〔2026〕${n}号`, ...rest } });
+      out.push({ unitCode: unit.code, values: { 单位编码, 案卷编号: `${prefix}〔${year}〕${n}号`, ...rest } });
     }
   }
   return out;

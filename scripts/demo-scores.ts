@@ -7,6 +7,8 @@
 //
 // Deterministic: one fixed-seed generator (prngFromText) draws the plan, the deductions and the notes; the
 // files come in the order the sampling left them. No Math.random.
+//
+// The sheet generators and the per-user contexts are shared with demo-history.ts (the finished 2025 campaign).
 import type { Ctx } from '../src/context.ts';
 import type { CampaignRow } from '../src/db/schema.ts';
 import { progressBoard } from '../src/domain/progress.ts';
@@ -49,7 +51,7 @@ const DOCUMENTS: Record<string, string[]> = {
 
 const pick = <T>(prng: Prng, list: readonly T[]): T => list[prng.nextBelow(list.length)]!;
 
-function shuffled<T>(prng: Prng, list: readonly T[]): T[] {
+export function shuffled<T>(prng: Prng, list: readonly T[]): T[] {
   const out = [...list];
   for (let i = out.length - 1; i > 0; i--) {
     const j = prng.nextBelow(i + 1);
@@ -58,10 +60,10 @@ function shuffled<T>(prng: Prng, list: readonly T[]): T[] {
   return out;
 }
 
-const itemsOf = (rubric: Rubric): RubricItem[] => rubric.sections.flatMap((s) => s.items);
+export const itemsOf = (rubric: Rubric): RubricItem[] => rubric.sections.flatMap((s) => s.items);
 
 /** One deduction as a reviewer would record it: occurrences or points within the range, a note and where. */
-function deduction(prng: Prng, item: RubricItem, caseType: string): DeductionInput {
+export function deduction(prng: Prng, item: RubricItem, caseType: string): DeductionInput {
   const document = pick(prng, DOCUMENTS[caseType] ?? DOCUMENTS.penalty!);
   const page = String(1 + prng.nextBelow(60));
   const note = `${item.issue}（${document}第 ${page} 页）`;
@@ -84,7 +86,7 @@ function drawSheet(prng: Prng, rubric: Rubric, caseType: string): SheetInput {
 }
 
 /** The co-reviewer's view of the same file: mostly the same problems, now and then one more or one fewer. */
-function similarSheet(prng: Prng, rubric: Rubric, caseType: string, first: SheetInput): SheetInput {
+export function similarSheet(prng: Prng, rubric: Rubric, caseType: string, first: SheetInput): SheetInput {
   const deductions = first.deductions.map((d) => ({ ...d }));
   const roll = prng.nextBelow(4);
   if (roll === 0 && deductions.length > 0) deductions.splice(prng.nextBelow(deductions.length), 1);
@@ -95,9 +97,10 @@ function similarSheet(prng: Prng, rubric: Rubric, caseType: string, first: Sheet
   return { deductions, vetoes: first.vetoes.map((v) => ({ ...v })), opinion: '' };
 }
 
-/** A veto (not the 'zero' ones, which are rare) with the note submission requires. */
-function veto(prng: Prng, rubric: Rubric, caseType: string): VetoInput {
-  const v = pick(prng, rubric.vetoes.filter((x) => x.effect === 'fail'));
+/** A veto (not the 'zero' ones, which are rare) with the note submission requires; `code` fixes which one. */
+export function veto(prng: Prng, rubric: Rubric, caseType: string, code?: string): VetoInput {
+  const v = code === undefined ? pick(prng, rubric.vetoes.filter((x) => x.effect === 'fail')) : rubric.vetoes.find((x) => x.code === code);
+  if (!v) throw new Error(`demo scores: the pinned rubric ${rubric.id} has no veto ${code}`);
   const document = pick(prng, DOCUMENTS[caseType] ?? DOCUMENTS.penalty!);
   return { code: v.code, note: `${v.issue}，见${document}`, document, page: String(1 + prng.nextBelow(40)) };
 }
@@ -109,7 +112,7 @@ function scored(rubric: Rubric, input: SheetInput) {
 }
 
 /** Whether the service's reconciliation would agree on these two sheets. */
-function agrees(rubric: Rubric, campaign: CampaignRow, a: SheetInput, b: SheetInput): boolean {
+export function agrees(rubric: Rubric, campaign: CampaignRow, a: SheetInput, b: SheetInput): boolean {
   const result = reconcile(rubric, { reviewersPerFile: 2, disagreementThresholdTenths: campaign.disagreement_threshold_tenths }, [
     { reviewId: 1, reviewerId: 1, result: scored(rubric, a) },
     { reviewId: 2, reviewerId: 2, result: scored(rubric, b) },
@@ -118,7 +121,7 @@ function agrees(rubric: Rubric, campaign: CampaignRow, a: SheetInput, b: SheetIn
 }
 
 /** A second sheet that reconciliation sends to re-check: a veto one reviewer saw and the other did not, or a wide spread. */
-function disagreeingSheet(prng: Prng, rubric: Rubric, caseType: string, campaign: CampaignRow, first: SheetInput, useVeto: boolean): SheetInput {
+export function disagreeingSheet(prng: Prng, rubric: Rubric, caseType: string, campaign: CampaignRow, first: SheetInput, useVeto: boolean): SheetInput {
   const second = similarSheet(prng, rubric, caseType, first);
   if (useVeto) return { ...second, vetoes: [veto(prng, rubric, caseType)] };
   for (const item of shuffled(prng, itemsOf(rubric))) {
@@ -129,7 +132,8 @@ function disagreeingSheet(prng: Prng, rubric: Rubric, caseType: string, campaign
   return agrees(rubric, campaign, first, second) ? { ...second, vetoes: [veto(prng, rubric, caseType)] } : second;
 }
 
-async function reviewerCtx(admin: Ctx, userId: number): Promise<Ctx> {
+/** The context of a request by this user (a reviewer scoring, a department objecting), as a page builds it. */
+export async function userCtx(admin: Ctx, userId: number): Promise<Ctx> {
   const u = await admin.db.selectFrom('users').innerJoin('units', 'units.id', 'users.unit_id')
     .select(['users.id', 'users.username', 'users.display_name', 'users.role', 'users.unit_id', 'units.name as unit_name'])
     .where('users.id', '=', userId).executeTakeFirstOrThrow();
@@ -137,6 +141,40 @@ async function reviewerCtx(admin: Ctx, userId: number): Promise<Ctx> {
     ...admin,
     actor: { id: u.id, username: u.username, displayName: u.display_name, role: u.role as Role, unitId: u.unit_id, unitName: u.unit_name, mustChangePassword: false },
   };
+}
+
+/** Saves sheets as their authors through saveSheet, each with the revision an open page would send. */
+export function sheetWriter(admin: Ctx, campaignId: number) {
+  const ctxs = new Map<number, Ctx>();
+  const revisions = new Map<string, number>();
+  return async (userId: number, fileId: number, input: SheetInput, submit: boolean) => {
+    if (!ctxs.has(userId)) ctxs.set(userId, await userCtx(admin, userId));
+    const key = `${fileId}:${userId}`;
+    const result = await saveSheet(ctxs.get(userId)!, campaignId, fileId, input, revisions.get(key) ?? 0, submit, true);
+    revisions.set(key, result.revision);
+    return result;
+  };
+}
+
+/** The bureau names a rechecker: the first of the pool, in a drawn order, the rules allow. Null when nobody may. */
+export async function nameRechecker(admin: Ctx, prng: Prng, campaignId: number, fileId: number, pool: readonly { id: number }[]): Promise<number | null> {
+  for (const candidate of shuffled(prng, pool)) {
+    try {
+      await assignRechecker(admin, campaignId, fileId, candidate.id);
+      return candidate.id;
+    } catch (e) {
+      if (!(e instanceof AppError)) throw e; // not allowed for this file (a reviewer of it, a related unit): the next one
+    }
+  }
+  return null;
+}
+
+/** Current final results per grade label, best first, leaving out grades nobody got. */
+export function countGrades(finals: readonly { grade_label: string }[]): [label: string, count: number][] {
+  const counts = new Map<string, number>();
+  for (const label of ['优秀', '良好', '合格', '不合格']) counts.set(label, 0);
+  for (const f of finals) counts.set(f.grade_label, (counts.get(f.grade_label) ?? 0) + 1);
+  return [...counts.entries()].filter(([, n]) => n > 0);
 }
 
 export interface DemoScoresSummary {
@@ -158,18 +196,7 @@ export async function buildDemoScores(admin: Ctx, campaignId: number): Promise<D
   const pool = (await poolOf(admin.db, campaignId)).filter((r) => r.active);
   const rubrics = new Map<string, Rubric>();
   for (const caseType of new Set(files.map((f) => f.caseType))) rubrics.set(caseType, (await pinnedRubric(admin.db, campaignId, caseType))!.rubric);
-  const ctxs = new Map<number, Ctx>();
-  const as = async (userId: number) => {
-    if (!ctxs.has(userId)) ctxs.set(userId, await reviewerCtx(admin, userId));
-    return ctxs.get(userId)!;
-  };
-  const revisions = new Map<string, number>();
-  const save = async (userId: number, fileId: number, input: SheetInput, submit: boolean) => {
-    const key = `${fileId}:${userId}`;
-    const result = await saveSheet(await as(userId), campaignId, fileId, input, revisions.get(key) ?? 0, submit, true);
-    revisions.set(key, result.revision);
-    return result;
-  };
+  const save = sheetWriter(admin, campaignId);
 
   // The plan: the files in a drawn order, the first ones to each special case, the rest agreed.
   const plans: Plan[] = [];
@@ -220,16 +247,7 @@ export async function buildDemoScores(admin: Ctx, campaignId: number): Promise<D
   // Rechecks: the bureau names a rechecker (the first of the pool, in a drawn order, the rules allow) for some.
   for (const r of recheckPlans) {
     if (r.plan === 'recheckOpen') continue;
-    let named: number | null = null;
-    for (const candidate of shuffled(prng, pool)) {
-      try {
-        await assignRechecker(admin, campaignId, r.fileId, candidate.id);
-        named = candidate.id;
-        break;
-      } catch (e) {
-        if (!(e instanceof AppError)) throw e; // not allowed for this file (a reviewer of it, a related unit): the next one
-      }
-    }
+    const named = await nameRechecker(admin, prng, campaignId, r.fileId, pool);
     if (named === null) continue;
     // The rechecker's own sheet: the first reviewer's findings, one of them judged less severe.
     const own: SheetInput = { deductions: r.first.deductions.slice(0, Math.max(0, r.first.deductions.length - 1)), vetoes: [], opinion: '经复核，以复核评查表为准' };
@@ -241,9 +259,6 @@ export async function buildDemoScores(admin: Ctx, campaignId: number): Promise<D
   const rechecks = await admin.db.selectFrom('rechecks').select(['rechecker_id', 'resolved_at']).where('campaign_id', '=', campaignId).execute();
   const finals = await admin.db.selectFrom('final_results').select(['grade_label', 'method'])
     .where('campaign_id', '=', campaignId).where('superseded_at', 'is', null).execute();
-  const gradeCounts = new Map<string, number>();
-  for (const label of ['优秀', '良好', '合格', '不合格']) gradeCounts.set(label, 0);
-  for (const f of finals) gradeCounts.set(f.grade_label, (gradeCounts.get(f.grade_label) ?? 0) + 1);
   return {
     files: board.total.files,
     states: { reviewing: board.total.files - board.total.awaitingRecheck - board.total.final, recheck: board.total.awaitingRecheck, final: board.total.final },
@@ -254,7 +269,7 @@ export async function buildDemoScores(admin: Ctx, campaignId: number): Promise<D
       assigned: rechecks.filter((r) => r.rechecker_id !== null && r.resolved_at === null).length,
       settled: rechecks.filter((r) => r.resolved_at !== null).length,
     },
-    grades: [...gradeCounts.entries()].filter(([, n]) => n > 0),
+    grades: countGrades(finals),
     byRecheck: finals.filter((f) => f.method === 'recheck').length,
   };
 }

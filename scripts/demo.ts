@@ -1,9 +1,10 @@
 // Demo: builds a separate database with a realistic region (modelled on the Mudanjiang 2022 review: one
 // city bureau, 10 county-level bureaus, 14 city departments, some towns, reviewers and department users)
-// and two 2026 campaigns (a cross review with file lists, a seeded draw and reviewers assigned, taken into its
-// 评查中 stage with part of its files scored — see demo-campaigns.ts and demo-scores.ts; a self-check in
-// preparation), then starts the app on it. Everything is
-// created through the app's own services with an administrator's context, so the audit log reads like real use.
+// and three campaigns: two for 2026 (a cross review with file lists, a seeded draw and reviewers assigned, taken
+// into its 评查中 stage with part of its files scored — see demo-campaigns.ts and demo-scores.ts; a self-check in
+// preparation) and the finished 2025 cross review, results released and objections raised (demo-history.ts),
+// then starts the app on it. Everything is created through the app's own services, as the administrator or as
+// the reviewer or department user who would do it, so the audit log reads like real use.
 // The units' file lists are also written beside the database as demo-案卷目录.xlsx, ready to import by hand.
 //
 //   npm run demo                      build ./data/demo.db (deleted and rebuilt every run) and start the app
@@ -25,6 +26,7 @@ import { loadRubricDirectory } from '../src/features/rubrics/loader.ts';
 import { createUnit, importUnits } from '../src/features/units/service.ts';
 import { createUser, importUsers } from '../src/features/users/service.ts';
 import { buildDemoCampaigns, CROSS_NAME, SELF_NAME, type DemoCampaignSummary } from './demo-campaigns.ts';
+import { buildDemoHistory, type DemoHistorySummary } from './demo-history.ts';
 import { buildDemoScores, DEMO_SCORES_SEED, type DemoScoresSummary } from './demo-scores.ts';
 
 /** One password for every demo account, so a demo can switch roles quickly. Never use it for real data. */
@@ -109,7 +111,9 @@ export interface DemoAccount {
 }
 
 /** Builds the demo database from nothing; returns the accounts and the campaigns to print. */
-export async function buildDemoDatabase(file: string): Promise<{ accounts: DemoAccount[]; campaigns: DemoCampaignSummary; scores: DemoScoresSummary }> {
+export async function buildDemoDatabase(file: string): Promise<{
+  accounts: DemoAccount[]; campaigns: DemoCampaignSummary; scores: DemoScoresSummary; history: DemoHistorySummary;
+}> {
   removeDatabase(file);
   const config = loadConfig({ ...process.env, DB_PATH: file, ADMIN_PASSWORD: DEMO_PASSWORD, BUREAU_NAME: CITY_BUREAU, LOG_LEVEL: 'warn' });
   const opened = openDatabase(config.dbPath);
@@ -178,14 +182,17 @@ export async function buildDemoDatabase(file: string): Promise<{ accounts: DemoA
     }
 
     // The 2026 campaigns: a cross review up to its sampling stage (file lists, draw, assignment) and a self-check.
-    const campaigns = await buildDemoCampaigns(ctx, path.dirname(file), PEOPLE.filter((p) => p.role === 'reviewer').map((p) => p.displayName));
+    const reviewerNames = PEOPLE.filter((p) => p.role === 'reviewer').map((p) => p.displayName);
+    const campaigns = await buildDemoCampaigns(ctx, path.dirname(file), reviewerNames);
     // The cross review moves on to 评查中 and part of it is scored by its reviewers (sheets, re-checks, finals).
     const scores = await buildDemoScores(ctx, campaigns.crossId);
+    // Last year's cross review, finished: every file scored, results released, objections raised (campaign 3).
+    const history = await buildDemoHistory(ctx, reviewerNames);
 
     // Demo only: the services make every new account change its password at first login, which would get in
     // the way of a demonstration. This one flag is cleared directly (and deliberately not audited).
     await db.updateTable('users').set({ must_change_password: 0 }).execute();
-    return { accounts, campaigns, scores };
+    return { accounts, campaigns, scores, history };
   } finally {
     await opened.close();
   }
@@ -199,7 +206,7 @@ function pad(text: string, columns: number): string {
 
 const counts = (list: [string, number][]) => list.map(([label, n]) => `${label} ${n}`).join('，');
 
-function printDemo(file: string, accounts: DemoAccount[], c: DemoCampaignSummary, sc: DemoScoresSummary): void {
+function printDemo(file: string, accounts: DemoAccount[], c: DemoCampaignSummary, sc: DemoScoresSummary, h: DemoHistorySummary): void {
   const width = Math.max(...accounts.map((a) => a.username.length)) + 2;
   const lines = [
     '',
@@ -224,6 +231,17 @@ function printDemo(file: string, accounts: DemoAccount[], c: DemoCampaignSummary
     `       转入复核 ${sc.rechecks.total} 卷：未指定复核人员 ${sc.rechecks.unassigned}，已指定待复核 ${sc.rechecks.assigned}，已复核 ${sc.rechecks.settled}（复核确定最后得分 ${sc.byRecheck} 卷）`,
     `       最后得分等次：${counts(sc.grades)}`,
     `  2. ${SELF_NAME}（自查，/campaigns/${c.selfId}），停在“筹备中”阶段，参评单位：${c.selfUnits.join('、')}`,
+    `  3. ${h.name}（交叉评查，/campaigns/${h.id}），上一年度已完成的评查，停在“结果已发布”阶段，异议期至 ${h.windowEnd}`,
+    `     参评单位 ${h.units} 个，案卷目录 ${h.files} 卷（${counts(h.filesByType)}；其中重大案件 ${h.majorFiles} 卷）`,
+    `     抽取规则：${h.rulesText}`,
+    `     随机种子：${h.seed}，抽取 ${h.sampled} 卷（${counts(h.sampledByType)}）${h.warnings.length ? `；${h.warnings.join('；')}` : ''}`,
+    `     评查员库 ${h.perReviewer.length} 人，每卷 2 人，自动分配 ${h.assignments} 人次（${h.perReviewer.filter((r) => r.files > 0).map((r) => `${r.name} ${r.files} 卷`).join('，')}）`,
+    `     评查结果（/campaigns/${h.id}/results，评分由种子 ${h.scoresSeed} 确定）：评查表 ${h.sheets} 份全部提交，${h.sampled} 卷均有最后得分`,
+    `       转入复核 ${h.rechecks.total} 卷，均已复核（复核确定最后得分 ${h.byRecheck} 卷，其中确认否决项 ${h.rechecks.confirmedVeto} 卷）`,
+    `       最后得分等次：${counts(h.grades)}（因否决项不合格 ${h.vetoFailed} 卷）`,
+    `       出现单位最多的扣分项：${h.commonIssues.map((i) => `${i.code} ${i.issue}（${i.units} 个单位 ${i.files} 卷）`).join('；')}`,
+    `     异议（/campaigns/${h.id}/objections）${h.objections.length} 件：${counts(h.objectionsByStatus)}`,
+    ...h.objections.map((o) => `       ${o.unit} ${o.fileNumber} ${o.target}：${o.status === '待处理' ? '待处理（以 admin 登录处理）' : o.outcome}`),
     '',
     `案卷目录导入文件：${c.fileListPath}`,
     `  （${c.files} 卷，${c.units} 个单位；在包含这 ${c.units} 个单位的活动中，“案卷目录 → 导入”按文件中的单位编码导入）`,
@@ -237,8 +255,8 @@ function printDemo(file: string, accounts: DemoAccount[], c: DemoCampaignSummary
 if (import.meta.main) {
   const file = path.resolve(process.env.DEMO_DB_PATH?.trim() || './data/demo.db');
   const started = Date.now();
-  const { accounts, campaigns, scores } = await buildDemoDatabase(file);
-  printDemo(file, accounts, campaigns, scores);
+  const { accounts, campaigns, scores, history } = await buildDemoDatabase(file);
+  printDemo(file, accounts, campaigns, scores, history);
   console.log(`（用时 ${((Date.now() - started) / 1000).toFixed(1)} 秒）\n`);
   if (!process.argv.includes('--build-only')) {
     // The real server entry, on the demo database.

@@ -91,6 +91,24 @@ describe('a reviewer scores a file on the score sheet', () => {
     expect(await item(page, 'S3-06').locator('[data-live-error]').isVisible()).toBe(false);
   });
 
+  it('leaves the running total alone when a 其他问题 is typed (no points)', async () => {
+    const section = page.locator('.sheet-others');
+    expect(await section.locator('h2').textContent()).toBe('其他问题（不扣分）');
+    expect(await section.locator('[data-other]').count()).toBe(5);
+    await control(page, 'other.0.note').fill('卷内目录与实际文书顺序不一致');
+    await control(page, 'other.0.doc').fill('卷内目录');
+    await control(page, 'other.0.page').fill('1');
+    expect(await summary(page, 'total').textContent()).toBe('88');
+    expect(await summary(page, 'deducted').textContent()).toBe('12');
+    expect(await summary(page, 'grade').textContent()).toBe('良好');
+    expect(await sectionSubtotal(page, 'S3').textContent()).toBe('6');
+    // The browser stops at 200 characters, as the server would refuse more.
+    await control(page, 'other.1.note').fill('问'.repeat(250));
+    expect((await control(page, 'other.1.note').inputValue()).length).toBe(200);
+    expect(await summary(page, 'total').textContent()).toBe('88');
+    await control(page, 'other.1.note').fill('');
+  });
+
   it('saves a draft and keeps every value', async () => {
     await page.getByRole('button', { name: '保存草稿' }).click();
     await page.waitForURL(sheetUrl);

@@ -2,7 +2,9 @@
 // named through the form and the sheets side by side, release, objections raised and decided through the forms
 // (upheld into a new revision, rejected keeps the result), the window, scoping and the audit trail.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DeductionInput, OtherInput } from '../../src/domain/review-sheet.ts';
 import { transitionCampaign } from '../../src/features/campaigns/service.ts';
+import { saveSheet } from '../../src/features/reviews/service.ts';
 import { createTestApp, loginAs, loginAsAdmin, type TestApp } from '../support/app.ts';
 import { ctxFor, FIXTURE_PASSWORD, saveAs, setUpReviewCampaign, type ReviewFixture } from '../support/review-fixture.ts';
 
@@ -43,11 +45,24 @@ const adminCtx = async () => ctxFor(t, (await t.db.selectFrom('users').select('i
 const finalOf = (fileId: number) => t.db.selectFrom('final_results').selectAll().where('case_file_id', '=', fileId).where('superseded_at', 'is', null).executeTakeFirst();
 const objectionsOf = (fileId: number) => t.db.selectFrom('objections').selectAll().where('case_file_id', '=', fileId).orderBy('id').execute();
 const objectionAction = (fileId: number) => `/campaigns/${fx.campaignId}/files/${fileId}/objections`;
+/** Submits a first sheet with 其他问题 as well (saveAs records deductions and vetoes only). */
+const submitWithOthers = async (reviewerId: number, fileId: number, deductions: DeductionInput[], others: OtherInput[]) =>
+  saveSheet(await ctxFor(t, reviewerId), fx.campaignId, fileId, { deductions, vetoes: [], others, opinion: '' }, 0, true, true);
+/** rb's 其他问题 on a1: findings outside the rubric, no points. */
+const RB_OTHERS = [
+  { note: '卷内目录与实际文书顺序不一致', document: '卷内目录', page: '1' },
+  { note: '部分文书未加盖骑缝章', document: '', page: '' },
+];
+/** The 其他问题 table of the result page's sheets, or '' when none is shown. */
+const othersTables = (html: string) => [...html.matchAll(/<table class="table compact sheet-others-result">[\s\S]*?<\/table>/g)].map((m) => m[0]).join('\n');
 
 describe('review result page', () => {
   it('keeps a co-reviewer\'s scores hidden until the viewer has submitted (blind review)', async () => {
-    const rb = await saveAs(t, fx, fx.reviewers.rb, fx.files.a1, { deductions: { 'S1-01': 1, 'S3-06': '2.5' } });
-    expect(rb.score.total).toBe('96.5');
+    const rb = await submitWithOthers(fx.reviewers.rb, fx.files.a1, [
+      { itemCode: 'S1-01', count: 1, note: 'S1-01 问题说明', document: '行政处罚决定书', page: '3' },
+      { itemCode: 'S3-06', points: '2.5', note: 'S3-06 问题说明', document: '调查终结报告', page: '12' },
+    ], RB_OTHERS);
+    expect(rb.score.total).toBe('96.5'); // 其他问题 carry no points
     // rc has only a draft: sees their own draft, and only that rb's sheet exists and is submitted.
     const draft = await saveAs(t, fx, fx.reviewers.rc, fx.files.a1, { deductions: { 'S1-01': 2 } }, false);
     expect(draft.score.total).toBe('98');
@@ -58,6 +73,8 @@ describe('review result page', () => {
     expect(before.text).toContain('该评查表已提交，内容暂不可查看');
     expect(before.text).not.toContain('96.5');
     expect(before.text).not.toContain('S3-06'); // rb's deduction, not rc's
+    for (const o of RB_OTHERS) expect(before.text).not.toContain(o.note); // nor rb's 其他问题
+    expect(othersTables(before.text)).toBe('');
     expect(before.text).toContain('<strong>98</strong>'); // rc's own draft
     expect(before.text).toContain('草稿（未提交）');
     expect(before.text).toContain('已提交评查表 1 份，共需 2 份');
@@ -69,6 +86,7 @@ describe('review result page', () => {
     expect(after.text).toContain('<strong>98</strong>');
     expect(after.text).toContain('S3-06');
     expect(after.text).toContain('调查终结报告'); // where in the file rb found it
+    expect(othersTables(after.text)).toContain(`<td>${RB_OTHERS[0]!.note}</td><td>卷内目录</td><td>1</td>`);
     expect(after.text).toContain('97.3'); // 96.5 and 98 → 97.25 → 97.3
     expect(after.text).toContain(`/campaigns/${fx.campaignId}/files/${fx.files.a1}/sheets/`);
   });
@@ -85,6 +103,15 @@ describe('review result page', () => {
       expect(page.text).toContain('东安区市场监督管理局');
       expect(page.text).toContain('DA-2026-001');
       expect(page.text).not.toContain('背对背评查');
+      // rb's 其他问题, below rb's deductions (rc recorded none), with document and page.
+      const others = othersTables(page.text);
+      expect(occurrences(others, '<table')).toBe(1);
+      expect(others).toContain('其他问题（不扣分）');
+      expect(others).toContain(`<tr><td class="num">1</td><td>${RB_OTHERS[0]!.note}</td><td>卷内目录</td><td>1</td></tr>`);
+      expect(others).toContain(`<tr><td class="num">2</td><td>${RB_OTHERS[1]!.note}</td><td></td><td></td></tr>`);
+      const rbCard = page.text.slice(page.text.indexOf('评查表 · 乙评查员'), page.text.indexOf('评查表 · 丙评查员'));
+      expect(rbCard).toContain('sheet-others-result');
+      expect(rbCard.indexOf('S3-06 问题说明')).toBeLessThan(rbCard.indexOf(RB_OTHERS[0]!.note));
     }
   });
 

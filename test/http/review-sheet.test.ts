@@ -178,6 +178,7 @@ describe('bad input is refused with the message beside its control and nothing s
     ['points with two decimals', { 'points.S3-06': '1.25' }, 'points.S3-06', '扣分分值“1.25”不是有效分值，最多一位小数'],
     ['a veto without a note at submit', { 'veto.V01': '1', 'vetodoc.V01': '立案审批表' }, 'vetonote.V01', '勾选否决项 V01 须写明具体问题', 'submit'],
     ['an empty sheet submitted without confirming', {}, 'confirmClean', '请勾选“确认本卷未发现扣分问题”后再提交', 'submit'],
+    ['a 其他问题 with a location but no wording', { 'other.0.doc': '询问笔录', 'other.0.page': '7' }, 'other.0.note', '第 1 条其他问题填写了位置，但没有写明问题'],
   ];
   it.each(cases)('%s', async (_name, fields, field, message, action = 'save') => {
     const empty = field === 'confirmClean';
@@ -347,5 +348,105 @@ describe('the re-check sheet', () => {
     expect(print.text).toContain('行政执法案卷复核评查表');
     expect(print.text).toContain('复核人员（签名）');
     expect(print.text).not.toContain('评查人员（签名）');
+  });
+});
+
+describe('其他问题 (findings outside the rubric, no points)', () => {
+  // a1: rb has submitted; rc (the co-reviewer) has saved nothing yet and records 其他问题 here.
+  const first = { note: '卷内目录与实际文书顺序不一致', doc: '卷内目录', page: '1' };
+  const second = { note: '部分文书未加盖骑缝章', doc: '', page: '' };
+
+  it('offers five rows after the rubric items, with the explanation that they carry no points', async () => {
+    const { html } = await open(as.rc, fx.files.a1);
+    expect(html).toContain('其他问题（不扣分）');
+    expect(html).toContain('不扣分、不影响本表得分和等次');
+    for (let n = 0; n < 5; n++) {
+      expect(html).toMatch(new RegExp(`<textarea id="f-other-${n}-note" name="other\\.${n}\\.note" rows="1" maxlength="200">`));
+      expect(html).toContain(`name="other.${n}.doc" value="" maxlength="100"`);
+      expect(html).toContain(`name="other.${n}.page" value="" maxlength="20"`);
+    }
+    expect(html).not.toContain('name="other.5.note"');
+    const lastItem = rubric.sections.at(-1)!.items.at(-1)!.code;
+    expect(html.indexOf(`name="page.${lastItem}"`)).toBeLessThan(html.indexOf('name="other.0.note"'));
+    expect(html.indexOf('name="other.4.page"')).toBeLessThan(html.indexOf('name="opinion"'));
+  });
+
+  it('refuses wording over 200 characters beside its control, keeps what was typed and saves nothing', async () => {
+    const page = await open(as.rc, fx.files.a1);
+    const long = '问'.repeat(201);
+    const res = await post(as.rc, fx.files.a1, page, { 'other.0.note': first.note, 'other.1.note': long, 'other.1.page': '3' });
+    expect(res.status).toBe(422);
+    const message = '第 2 条其他问题的问题表述不超过 200 个字（现有 201 个字）';
+    expect(errorBeside(res.text, 'other.1.note')).toBe(message);
+    expect(errorBeside(res.text, 'other.0.note')).toBeNull();
+    expect(problemSummary(res.text)).toContain(`<a href="#f-other-1-note">${message}</a>`);
+    expect(res.text).toContain(`>${first.note}</textarea>`);
+    expect(res.text).toContain(`>${long}</textarea>`);
+    expect(res.text).toContain('name="other.1.page" value="3"');
+    expect(await sheetOf(fx.files.a1, fx.reviewers.rc)).toBeUndefined();
+  });
+
+  it('saves two typed 其他问题 as marks of kind "other", without changing the score', async () => {
+    const page = await open(as.rc, fx.files.a1);
+    // Typed in the first and third rows: stored in order, shown back in the first two rows.
+    const res = await post(as.rc, fx.files.a1, page, {
+      'other.0.note': first.note, 'other.0.doc': first.doc, 'other.0.page': first.page,
+      'other.2.note': `  ${second.note}  `,
+    });
+    expect(res.status).toBe(302);
+    const sheet = (await sheetOf(fx.files.a1, fx.reviewers.rc))!;
+    expect(sheet).toMatchObject({ status: 'draft', revision: 1, total_tenths: 1000, points_score_tenths: 1000, grade_label: '优秀', deciding_veto: null });
+    expect((await marksOf(sheet.id)).map((m) => [m.kind, m.item_code, m.count, m.points_tenths, m.note, m.document, m.page])).toEqual([
+      ['other', '', null, null, first.note, first.doc, first.page],
+      ['other', '', null, null, second.note, null, null],
+    ]);
+
+    const reloaded = await open(as.rc, fx.files.a1);
+    expect(reloaded.html).toContain(`<textarea id="f-other-0-note" name="other.0.note" rows="1" maxlength="200">${first.note}</textarea>`);
+    expect(reloaded.html).toContain(`name="other.0.doc" value="${first.doc}"`);
+    expect(reloaded.html).toContain(`name="other.0.page" value="${first.page}"`);
+    expect(reloaded.html).toContain(`name="other.1.note" rows="1" maxlength="200">${second.note}</textarea>`);
+    expect(reloaded.html).toContain('name="other.2.note" rows="1" maxlength="200"></textarea>');
+    expect(reloaded.html).toMatch(/class="server-total">100</);
+  });
+
+  it('still needs the confirmation that nothing is deducted before a sheet with only 其他问题 is submitted', async () => {
+    const page = await open(as.rc, fx.files.a1);
+    const fields = { 'other.0.note': first.note, 'other.0.doc': first.doc, 'other.0.page': first.page, 'other.1.note': second.note };
+    const refused = await post(as.rc, fx.files.a1, page, fields, 'submit');
+    expect(refused.status).toBe(422);
+    expect(problemSummary(refused.text)).toContain('请勾选“确认本卷未发现扣分问题”后再提交');
+    expect(refused.text).toContain(`>${second.note}</textarea>`);
+    expect(await sheetOf(fx.files.a1, fx.reviewers.rc)).toMatchObject({ status: 'draft', revision: 1 });
+
+    const res = await post(as.rc, fx.files.a1, page, { ...fields, confirmClean: '1' }, 'submit');
+    expect(res.status).toBe(302);
+    const sheet = (await sheetOf(fx.files.a1, fx.reviewers.rc))!;
+    expect(sheet).toMatchObject({ status: 'submitted', total_tenths: 1000 });
+    expect((await marksOf(sheet.id)).map((m) => m.kind)).toEqual(['other', 'other']);
+  });
+
+  it('shows them read-only once submitted, and lists them on the printed sheet', async () => {
+    const locked = await open(as.rc, fx.files.a1);
+    expect(locked.html).toContain('<fieldset class="sheet-fields" disabled>');
+    expect(locked.html).toContain(`>${first.note}</textarea>`);
+    expect(locked.html).toContain(`>${second.note}</textarea>`);
+    expect(locked.html).not.toContain('name="other.2.note"'); // no empty rows on a locked sheet
+
+    const sheet = (await sheetOf(fx.files.a1, fx.reviewers.rc))!;
+    const print = await as.rc.agent.get(printUrl(fx.files.a1, sheet.id));
+    expect(print.status).toBe(200);
+    const table = /<table class="table compact sheet-others-print">[\s\S]*?<\/table>/.exec(print.text)?.[0] ?? '';
+    expect(print.text).toContain('其他问题（不扣分，共 2 条）');
+    expect(table).toContain(`<td>${first.note}</td><td>卷内目录 第 1 页</td>`);
+    expect(table).toContain(`<td>${second.note}</td><td></td>`);
+    expect(print.text.indexOf('sheet-others-print')).toBeLessThan(print.text.indexOf('三、评定结果'));
+    expect(print.text).toMatch(/class="print-total">100</);
+
+    // A sheet without any lists nothing.
+    const rbSheet = (await sheetOf(fx.files.a1, fx.reviewers.rb))!;
+    const other = await as.rc.agent.get(printUrl(fx.files.a1, rbSheet.id));
+    expect(other.status).toBe(200);
+    expect(other.text).not.toContain('其他问题');
   });
 });

@@ -166,6 +166,8 @@ export async function resultPage(db: DbOrTrx, input: ResultPageInput) {
       reasons: sheet.score.reasons,
       deductions: deductionRows(texts, sheet.content, sheet.score),
       vetoes: vetoRows(texts, sheet.content),
+      // 其他问题: the reviewer's own wording, no points (so not in the comparison either).
+      others: sheet.content.others.map((o, n) => ({ number: n + 1, note: o.note, document: o.document, page: o.page })),
       opinion: sheet.content.opinion,
       updatedAt: row.updated_at,
       printUrl: row.status === 'submitted' ? `${base}/sheets/${row.id}/print` : null,

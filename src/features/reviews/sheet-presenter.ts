@@ -3,7 +3,9 @@
 // points come from the scoring engine (scoreSheet), field names from sheetField.
 import type { CampaignRow } from '../../db/schema.ts';
 import type { FieldProblem } from '../../domain/errors.ts';
-import { readSheet, scoreSheet, sheetField, sheetInputFromForm, type SheetContent } from '../../domain/review-sheet.ts';
+import {
+  DOCUMENT_MAX, OTHER_MAX, OTHER_NOTE_MAX, PAGE_MAX, readSheet, scoreSheet, sheetField, sheetInputFromForm, type SheetContent,
+} from '../../domain/review-sheet.ts';
 import { formatTenths, tenthsOf } from '../../domain/rubric/points.ts';
 import type { ReviewScore } from '../../domain/rubric/scoring.ts';
 import type { Rubric } from '../../domain/rubric/types.ts';
@@ -31,6 +33,7 @@ function fieldNames(rubric: Rubric): string[] {
     }
   }
   for (const v of rubric.vetoes) names.push(sheetField.veto(v.code), sheetField.vetoNote(v.code), sheetField.vetoDocument(v.code), sheetField.vetoPage(v.code));
+  for (let n = 0; n < OTHER_MAX; n++) names.push(sheetField.otherNote(n), sheetField.otherDocument(n), sheetField.otherPage(n));
   return names;
 }
 
@@ -217,6 +220,18 @@ export function sheetPage(p: SheetPageParams) {
         }),
       };
     }),
+    // 其他问题: OTHER_MAX rows to type into; a locked sheet shows only the rows it recorded.
+    others: Array.from({ length: OTHER_MAX }, (_, n) => {
+      const note = field(sheetField.otherNote(n));
+      const document = field(sheetField.otherDocument(n));
+      const page = field(sheetField.otherPage(n));
+      return {
+        number: n + 1, note, document, page,
+        filled: Boolean(note.value || document.value || page.value),
+        hasError: Boolean(note.error || document.error || page.error),
+      };
+    }).filter((row) => access.writable || row.filled || row.hasError),
+    otherLimits: { count: OTHER_MAX, note: OTHER_NOTE_MAX, document: DOCUMENT_MAX, page: PAGE_MAX },
     opinion: field('opinion'),
     confirmClean: { checked: p.confirmClean, error: errors.confirmClean ?? '', id: fieldId('confirmClean') },
     shown: summary(shown),
@@ -294,6 +309,8 @@ export function printPage(p: PrintParams) {
       };
     }),
     deductionCount: content.deductions.length,
+    // 其他问题 carry no points: listed as recorded, nothing when there are none.
+    others: content.others.map((o, n) => ({ number: n + 1, note: o.note, location: location(o.document, o.page) })),
     result: summary(score),
     opinion: content.opinion,
   };

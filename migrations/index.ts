@@ -8,6 +8,7 @@ import * as m0003 from './0003_campaigns.ts';
 import * as m0004 from './0004_sampled_files_history.ts';
 import * as m0005 from './0005_reviews.ts';
 import * as m0006 from './0006_issue_groups.ts';
+import * as m0007 from './0007_rectification.ts';
 
 type Step = { up(db: Kysely<any>): Promise<void>; down?(db: Kysely<any>): Promise<void> };
 
@@ -25,4 +26,5 @@ export const migrations: Record<string, Migration> = {
   '0004_sampled_files_history': transactional(m0004),
   '0005_reviews': transactional(m0005),
   '0006_issue_groups': transactional(m0006),
+  '0007_rectification': transactional(m0007),
 };

@@ -302,6 +302,70 @@ export interface IssueGroupMemberTable {
   review_mark_id: number;
 }
 
+export interface RectificationNoticeTable {
+  id: Generated<number>;
+  campaign_id: number;
+  unit_id: number;
+  year: number;
+  seq: number;
+  doc_number: string;
+  issued_on: string;
+  deadline: string;
+  requirements: string;
+  issued_by: number | null;
+  created_at: string;
+  report_submitted_at: string | null;
+  report_submitted_by: number | null;
+}
+
+export interface RectificationItemTable {
+  id: Generated<number>;
+  notice_id: number;
+  position: number;
+  issue_key: string;
+  kind: string; // FindingKind
+  code: string;
+  wording: string;
+  category: string;
+  scope: string; // IssueScope
+  repeated: Flag;
+  files: string; // JSON { fileId: number; fileNumber: string }[]
+}
+
+export interface RectificationMeasureTable {
+  id: Generated<number>;
+  item_id: number;
+  notice_id: number;
+  description: string;
+  responsible: string;
+  completed_on: string | null;
+  evidence: string;
+  status: string; // MeasureStatus
+  created_by: number | null;
+  created_at: string;
+  updated_at: string;
+  submitted_at: string | null;
+  verified_at: string | null;
+  verified_by: number | null;
+  returned_at: string | null;
+  returned_by: number | null;
+  return_reason: string | null;
+  deleted_at: string | null;
+}
+
+export interface AttachmentTable {
+  id: Generated<number>;
+  measure_id: number;
+  filename: string;
+  mime: string;
+  size: number;
+  sha256: string;
+  data: Buffer;
+  uploaded_by: number | null;
+  uploaded_at: string;
+  removed_at: string | null;
+}
+
 export interface Database {
   units: UnitTable;
   users: UserTable;
@@ -327,6 +391,10 @@ export interface Database {
   objections: ObjectionTable;
   issue_groups: IssueGroupTable;
   issue_group_members: IssueGroupMemberTable;
+  rectification_notices: RectificationNoticeTable;
+  rectification_items: RectificationItemTable;
+  rectification_measures: RectificationMeasureTable;
+  attachments: AttachmentTable;
 }
 
 export type UnitRow = Selectable<UnitTable>;

@@ -28,7 +28,10 @@ export type Action =
   | 'progress.view'
   | 'result.view'
   | 'objection.raise'
-  | 'objection.decide';
+  | 'objection.decide'
+  | 'rectification.view'
+  | 'rectification.edit'
+  | 'rectification.verify';
 
 /** What the action is aimed at, when it is aimed at one thing. */
 export interface Target {
@@ -81,6 +84,10 @@ const rules: Record<Action, Rule> = {
     (actor.role === 'department' && target?.participant === true && (target.unitId === undefined || target.unitId === actor.unitId)),
   'objection.raise': (actor, target) => actor.role === 'department' && (target?.unitId === undefined || target.unitId === actor.unitId),
   'objection.decide': roles('admin'),
+  // Rectification: the bureau issues notices and verifies; a department works its own unit's list only.
+  'rectification.view': readScoped,
+  'rectification.edit': (actor, target) => actor.role === 'department' && (target?.unitId === undefined || target.unitId === actor.unitId),
+  'rectification.verify': roles('admin'),
 };
 
 export function can(actor: Actor, action: Action, target?: Target): boolean {

@@ -47,6 +47,12 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'objection.decide': '处理异议',
   'issue.merge': '归并其他问题',
   'issue.split': '取消归并',
+  'rectification.notice': '下发整改通知书',
+  'rectification.measure': '整改措施',
+  'rectification.report': '报送整改情况',
+  'rectification.verify': '验收整改措施',
+  'rectification.return': '退回整改措施',
+  'rectification.attachment': '整改附件',
 };
 
 export const AUDIT_ENTITY_LABELS: Record<string, string> = {
@@ -58,6 +64,7 @@ export const AUDIT_ENTITY_LABELS: Record<string, string> = {
   caseFile: '案卷',
   review: '评查表',
   objection: '异议',
+  rectification: '整改',
 };
 
 /** Column names in before/after snapshots, as the log page shows them. */
@@ -116,10 +123,14 @@ export const AUDIT_FIELD_LABELS: Record<string, string> = {
   deductions: '扣分项数',
   vetoes: '否决项',
   rechecker: '复核人员',
+  responsible: '责任人',
+  completedOn: '完成日期',
+  evidence: '整改佐证',
 };
 
 /** Where the same column means something else for another kind of record. */
 export const AUDIT_FIELD_LABELS_BY_ENTITY: Record<string, Record<string, string>> = {
   campaign: { name: '活动名称', kind: '评查方式' },
   objection: { status: '处理状态' },
+  rectification: { description: '整改措施', status: '状态' },
 };

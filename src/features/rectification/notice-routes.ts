@@ -1,0 +1,8 @@
+// Rectification pages (notice side); filled in by its own change.
+import { Router } from 'express';
+import type { Deps } from '../../context.ts';
+
+export function noticeRectificationRoutes(deps: Deps): Router {
+  void deps;
+  return Router();
+}

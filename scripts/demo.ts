@@ -27,6 +27,7 @@ import { createUnit, importUnits } from '../src/features/units/service.ts';
 import { createUser, importUsers } from '../src/features/users/service.ts';
 import { buildDemoCampaigns, CROSS_NAME, SELF_NAME, type DemoCampaignSummary } from './demo-campaigns.ts';
 import { buildDemoHistory, type DemoHistorySummary } from './demo-history.ts';
+import { buildDemoRectification, type DemoRectificationSummary } from './demo-rectification.ts';
 import { buildDemoScores, DEMO_SCORES_SEED, type DemoScoresSummary } from './demo-scores.ts';
 
 /** One password for every demo account, so a demo can switch roles quickly. Never use it for real data. */
@@ -112,7 +113,7 @@ export interface DemoAccount {
 
 /** Builds the demo database from nothing; returns the accounts and the campaigns to print. */
 export async function buildDemoDatabase(file: string): Promise<{
-  accounts: DemoAccount[]; campaigns: DemoCampaignSummary; scores: DemoScoresSummary; history: DemoHistorySummary;
+  accounts: DemoAccount[]; campaigns: DemoCampaignSummary; scores: DemoScoresSummary; history: DemoHistorySummary; rectification: DemoRectificationSummary;
 }> {
   removeDatabase(file);
   const config = loadConfig({ ...process.env, DB_PATH: file, ADMIN_PASSWORD: DEMO_PASSWORD, BUREAU_NAME: CITY_BUREAU, LOG_LEVEL: 'warn' });
@@ -188,11 +189,13 @@ export async function buildDemoDatabase(file: string): Promise<{
     const scores = await buildDemoScores(ctx, campaigns.crossId);
     // Last year's cross review, finished: every file scored, results released, objections raised (campaign 3).
     const history = await buildDemoHistory(ctx, reviewerNames);
+    // Its rectification: notices out, due in five days, units at every stage of the loop.
+    const rectification = await buildDemoRectification(ctx, history.id);
 
     // Demo only: the services make every new account change its password at first login, which would get in
     // the way of a demonstration. This one flag is cleared directly (and deliberately not audited).
     await db.updateTable('users').set({ must_change_password: 0 }).execute();
-    return { accounts, campaigns, scores, history };
+    return { accounts, campaigns, scores, history, rectification };
   } finally {
     await opened.close();
   }
@@ -206,7 +209,7 @@ function pad(text: string, columns: number): string {
 
 const counts = (list: [string, number][]) => list.map(([label, n]) => `${label} ${n}`).join('，');
 
-function printDemo(file: string, accounts: DemoAccount[], c: DemoCampaignSummary, sc: DemoScoresSummary, h: DemoHistorySummary): void {
+function printDemo(file: string, accounts: DemoAccount[], c: DemoCampaignSummary, sc: DemoScoresSummary, h: DemoHistorySummary, r: DemoRectificationSummary): void {
   const width = Math.max(...accounts.map((a) => a.username.length)) + 2;
   const lines = [
     '',
@@ -242,6 +245,8 @@ function printDemo(file: string, accounts: DemoAccount[], c: DemoCampaignSummary
     `       出现单位最多的扣分项：${h.commonIssues.map((i) => `${i.code} ${i.issue}（${i.units} 个单位 ${i.files} 卷）`).join('；')}`,
     `     异议（/campaigns/${h.id}/objections）${h.objections.length} 件：${counts(h.objectionsByStatus)}`,
     ...h.objections.map((o) => `       ${o.unit} ${o.fileNumber} ${o.target}：${o.status === '待处理' ? '待处理（以 admin 登录处理）' : o.outcome}`),
+    `     整改（/campaigns/${h.id}/rectification）：下发整改通知书 ${r.notices} 份，发文日期 ${r.issuedOn}，整改期限 ${r.deadline}；${counts(r.byStage)}`,
+    `       整改措施：${counts(r.measures)}`,
     '',
     `案卷目录导入文件：${c.fileListPath}`,
     `  （${c.files} 卷，${c.units} 个单位；在包含这 ${c.units} 个单位的活动中，“案卷目录 → 导入”按文件中的单位编码导入）`,
@@ -255,8 +260,8 @@ function printDemo(file: string, accounts: DemoAccount[], c: DemoCampaignSummary
 if (import.meta.main) {
   const file = path.resolve(process.env.DEMO_DB_PATH?.trim() || './data/demo.db');
   const started = Date.now();
-  const { accounts, campaigns, scores, history } = await buildDemoDatabase(file);
-  printDemo(file, accounts, campaigns, scores, history);
+  const { accounts, campaigns, scores, history, rectification } = await buildDemoDatabase(file);
+  printDemo(file, accounts, campaigns, scores, history, rectification);
   console.log(`（用时 ${((Date.now() - started) / 1000).toFixed(1)} 秒）\n`);
   if (!process.argv.includes('--build-only')) {
     // The real server entry, on the demo database.

@@ -166,7 +166,7 @@ export function classifyIssues(findings: readonly Finding[], threshold: number, 
     });
   }
   // Most frequent first: files, then units; a stable order for ties.
-  issues.sort((a, b) => b.fileCount - a.fileCount || b.unitCount - a.unitCount || a.key.localeCompare(b.key));
+  issues.sort((a, b) => b.fileCount - a.fileCount || b.unitCount - a.unitCount || a.key.localeCompare(b.key, 'en', { numeric: true }));
   const common = issues.filter((i) => i.scope === 'common');
   const individualCount = issues.filter((i) => i.scope === 'individual').reduce((n, i) => n + i.unitCount, 0);
   return {

@@ -108,6 +108,8 @@ export function campaignRoutes(deps: Deps): Router {
       progress: started && can(actor, 'progress.view'),
       results: started && can(actor, 'result.view', { participant: true, unitId: actor.unitId }) && (bureau || released),
       objections: released && (bureau || ctx.actor.role === 'department'),
+      // Issues (问题汇总): as the results — the bureau once review has started, a department its own once released.
+      issues: started && can(actor, 'result.view', { participant: true, unitId: actor.unitId }) && (bureau || released),
     };
     const progress = scoring.progress ? progressBoard(await progressFiles(deps.db, campaign), await progressSheets(deps.db, campaign)).total : null;
     const history = manage || ctx.actor.role === 'leader'

@@ -81,10 +81,31 @@ describe('rectification flow', () => {
     await updateMeasure(deptA, m2, measure('补正证据材料并编制证据目录'));
     expect(await submitReport(deptA, noticeA.id)).toBe(1);
     await reviewMeasure(admin, m2, 'verify', '');
+    await expect(addMeasure(deptA, items[1]!.id, measure('再加一条'))).rejects.toThrow(/已全部验收，无需再添加/);
     const statuses = await t.db.selectFrom('rectification_measures').select(['status', 'deleted_at']).where('notice_id', '=', noticeA.id).orderBy('id').execute();
     expect(statuses).toEqual([{ status: 'verified', deleted_at: null }, { status: 'verified', deleted_at: null }, { status: 'draft', deleted_at: expect.any(String) }]);
     const audit = await t.db.selectFrom('audit_log').select('action').where('action', 'like', 'rectification.%').execute();
     expect(audit.filter((a) => a.action === 'rectification.verify')).toHaveLength(2);
     expect(audit.filter((a) => a.action === 'rectification.return')).toHaveLength(1);
+  });
+});
+
+describe('document numbers', () => {
+  it('refuses, without issuing anything, a number already used (a pattern without {year} repeats across years)', async () => {
+    const admin = await adminCtx();
+    const { id: other } = await t.db.insertInto('campaigns').values({
+      name: '2027年度评查', year: 2027, kind: 'cross', status: 'released', description: null, period_from: null, period_to: null,
+      reviewers_per_file: 1, disagreement_threshold_tenths: 50, common_issue_threshold: 3, objection_window_days: 5, rectification_days: 30,
+      doc_number_pattern: '案评整改〔2026〕{seq}号', created_at: new Date().toISOString(), created_by: null, updated_at: new Date().toISOString(),
+      status_changed_at: new Date().toISOString(), released_at: new Date().toISOString(),
+    }).returning('id').executeTakeFirstOrThrow();
+    // Same files' results copied under the new campaign would be elaborate; a campaign without issues says so,
+    // so give it one final result with a deduction by pointing an existing result at it.
+    const final = await t.db.selectFrom('final_results').select('id').where('case_file_id', '=', fx.files.a1).where('superseded_at', 'is', null).executeTakeFirstOrThrow();
+    await t.db.updateTable('final_results').set({ campaign_id: other }).where('id', '=', final.id).execute();
+    await t.db.updateTable('reviews').set({ campaign_id: other }).where('case_file_id', '=', fx.files.a1).execute();
+    const before = (await notices()).length;
+    await expect(issueNotices(admin, other, { issuedOn: '2027-01-05', deadline: '', requirements: '' })).rejects.toThrow(/文号“案评整改〔2026〕1号”已被使用/);
+    expect(await notices()).toHaveLength(before);
   });
 });

@@ -11,7 +11,7 @@ import { docNumber } from '../../domain/campaigns.ts';
 import { issuesOfUnit } from '../../domain/issues.ts';
 import { can } from '../../domain/policy.ts';
 import {
-  addDays, beijingDate, moveProblem, nextStatus, noticeDateProblems, readMeasure, reportProblems, MEASURE_LIMITS,
+  addDays, beijingDate, itemState, moveProblem, nextStatus, noticeDateProblems, readMeasure, reportProblems, MEASURE_LIMITS,
   MEASURE_STATUS_LABELS, type MeasureAction, type MeasureInput, type MeasureStatus,
 } from '../../domain/rectification.ts';
 import { AppError, conflict, forbidden, notFound, ValidationError } from '../../web/app-error.ts';
@@ -61,6 +61,9 @@ export async function issueNotices(ctx: Ctx, campaignId: number, input: IssueNot
     for (const [unitId, unitName] of units) {
       seq += 1;
       const number = docNumber(campaign.doc_number_pattern, campaign.year, seq);
+      // {seq} restarts every year; a pattern without {year} would repeat last year's numbers.
+      const taken = await trx.selectFrom('rectification_notices').select('id').where('doc_number', '=', number).executeTakeFirst();
+      if (taken) throw conflict(`文号“${number}”已被使用，请在活动设置中修改整改通知书文号格式（建议包含 {year}），本次未下发任何通知书`);
       const { id } = await trx.insertInto('rectification_notices').values({
         campaign_id: campaignId, unit_id: unitId, year: campaign.year, seq, doc_number: number, issued_on: issuedOn, deadline, requirements,
         issued_by: ctx.actor.id, created_at: now, report_submitted_at: null, report_submitted_by: null,
@@ -126,6 +129,8 @@ export async function addMeasure(ctx: Ctx, itemId: number, input: MeasureInput):
     const notice = await visibleNotice(trx, ctx, item.notice_id);
     if (!can(asActor(ctx.actor), 'rectification.edit', { unitId: notice.unit_id })) throw forbidden();
     await openCampaignOf(trx, notice.campaign_id);
+    const existing = await trx.selectFrom('rectification_measures').select('status').where('item_id', '=', item.id).where('deleted_at', 'is', null).execute();
+    if (itemState(existing.map((m) => m.status as MeasureStatus)) === 'verified') throw conflict(`问题“${item.wording}”的整改措施已全部验收，无需再添加`);
     const values = readOrThrow(input);
     const now = nowIso(ctx.clock);
     const { id } = await trx.insertInto('rectification_measures').values({

@@ -13,7 +13,10 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  */
 const UPLOAD_PATHS = new Set(['/units/import', '/users/import', '/rubrics/upload']);
 /** Upload routes with an id in the path: matched whole, ids only. */
-const UPLOAD_PATTERNS: readonly RegExp[] = [/^\/campaigns\/[1-9]\d{0,9}\/files\/import$/];
+const UPLOAD_PATTERNS: readonly RegExp[] = [
+  /^\/campaigns\/[1-9]\d{0,9}\/files\/import$/,
+  /^\/rectification\/measures\/[1-9]\d{0,9}\/attachments$/,
+];
 
 const isUploadPath = (path: string): boolean => UPLOAD_PATHS.has(path) || UPLOAD_PATTERNS.some((p) => p.test(path));
 

@@ -9,13 +9,27 @@ const TYPES = {
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
   json: 'application/json; charset=utf-8',
   pdf: 'application/pdf',
+  // Word opens an HTML document saved as .doc: the bureau edits the notice before printing.
+  doc: 'application/msword',
 } as const;
 
-export function sendFile(res: Response, fileName: string, format: keyof typeof TYPES, body: Buffer | string): void {
+/** RFC 6266: an ASCII fallback and the real (Chinese) name, encoded as RFC 5987 asks. */
+function attachmentDisposition(fileName: string): string {
   const ascii = fileName.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
-  res.setHeader('Content-Type', TYPES[format]);
-  res.setHeader('Content-Disposition', `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName)}`);
+  const encoded = encodeURIComponent(fileName).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
+}
+
+/** Any stored file with its own type; never sniffed into something the browser would run. */
+export function sendDownload(res: Response, fileName: string, mime: string, body: Buffer | string): void {
+  res.setHeader('Content-Type', mime);
+  res.setHeader('Content-Disposition', attachmentDisposition(fileName));
+  res.setHeader('X-Content-Type-Options', 'nosniff');
   res.send(body);
+}
+
+export function sendFile(res: Response, fileName: string, format: keyof typeof TYPES, body: Buffer | string): void {
+  sendDownload(res, fileName, TYPES[format], body);
 }
 
 /** An empty import template: headers only (an example row would be imported by mistake); notes on a second sheet. */

@@ -125,6 +125,13 @@ const pages: { path: () => string; label: string; expect: Expect }[] = [
   { label: '/campaigns/:A/results (not released)', path: () => `/campaigns/${ids.campaignA}/results`, expect: { admin: 200, leader: 200, reviewer: 403, department: 200 } },
   { label: '/campaigns/:A/results?unitId=:B', path: () => `/campaigns/${ids.campaignA}/results?unitId=${ids.b}`, expect: { admin: 200, leader: 200, reviewer: 403, department: 403 } },
   { label: '/campaigns/:B/results', path: () => `/campaigns/${ids.campaignB}/results`, expect: { admin: 200, leader: 200, reviewer: 404, department: 404 } },
+  // Issues (问题汇总): as the result list — the bureau's whole campaign, a department its own unit's once released (before
+  // that a notice, on the list and on an issue alike), a reviewer none; an unknown issue is a 404.
+  { label: '/campaigns/:A/issues (not released)', path: () => `/campaigns/${ids.campaignA}/issues`, expect: { admin: 200, leader: 200, reviewer: 403, department: 200 } },
+  { label: '/campaigns/:A/issues?unitId=:B', path: () => `/campaigns/${ids.campaignA}/issues?scope=common&unitId=${ids.b}`, expect: { admin: 200, leader: 200, reviewer: 403, department: 200 } },
+  { label: '/campaigns/:B/issues', path: () => `/campaigns/${ids.campaignB}/issues`, expect: { admin: 200, leader: 200, reviewer: 404, department: 404 } },
+  { label: '/campaigns/:A/issues/:unknown', path: () => `/campaigns/${ids.campaignA}/issues/${encodeURIComponent('item:penalty-general:S1-01')}`, expect: { admin: 404, leader: 404, reviewer: 403, department: 200 } },
+  { label: '/campaigns/:B/issues/:unknown', path: () => `/campaigns/${ids.campaignB}/issues/${encodeURIComponent('item:penalty-general:S1-01')}`, expect: { admin: 404, leader: 404, reviewer: 404, department: 404 } },
 ];
 
 describe.each(ROLES)('pages as %s', (role) => {
@@ -280,10 +287,10 @@ function navOf(html: string): [string, string][] {
 
 describe('navigation', () => {
   const expected: Record<Role, [string, string][]> = {
-    admin: [['/', '工作台'], ['/campaigns', '评查活动'], ['/units', '单位管理'], ['/users', '用户管理'], ['/rubrics', '评查标准'], ['/audit', '操作日志']],
-    leader: [['/', '工作台'], ['/campaigns', '评查活动'], ['/units', '单位管理'], ['/users', '用户管理'], ['/rubrics', '评查标准'], ['/audit', '操作日志']],
+    admin: [['/', '工作台'], ['/campaigns', '评查活动'], ['/rectification', '整改'], ['/units', '单位管理'], ['/users', '用户管理'], ['/rubrics', '评查标准'], ['/audit', '操作日志']],
+    leader: [['/', '工作台'], ['/campaigns', '评查活动'], ['/rectification', '整改'], ['/units', '单位管理'], ['/users', '用户管理'], ['/rubrics', '评查标准'], ['/audit', '操作日志']],
     reviewer: [['/', '工作台'], ['/queue', '我的评查任务'], ['/campaigns', '评查活动'], ['/rubrics', '评查标准']],
-    department: [['/', '工作台'], ['/campaigns', '评查活动'], ['/units', '本单位'], ['/users', '本单位人员'], ['/rubrics', '评查标准']],
+    department: [['/', '工作台'], ['/campaigns', '评查活动'], ['/rectification', '本单位整改'], ['/units', '本单位'], ['/users', '本单位人员'], ['/rubrics', '评查标准']],
   };
 
   it.each(ROLES)('shows %s only the links the role may open', async (role) => {
@@ -304,7 +311,7 @@ describe('navigation', () => {
     const starts = ['/', '/units', '/users', `/units/${ids.a}`, `/users/${ids.userA}`, `/users/${ids[role === 'admin' ? 'userB' : role === 'department' ? 'deptA' : role]}`,
       '/campaigns', `/campaigns/${ids.campaignA}`, `/campaigns/${ids.campaignA}/files`, `/campaigns/${ids.campaignA}/files/import`,
       `/campaigns/${ids.campaignA}/sampling`, `/campaigns/${ids.campaignA}/assignments`, '/queue',
-      `/campaigns/${ids.campaignA}/progress`, `/campaigns/${ids.campaignA}/results`];
+      `/campaigns/${ids.campaignA}/progress`, `/campaigns/${ids.campaignA}/results`, `/campaigns/${ids.campaignA}/issues`];
     const checked = new Set<string>();
     for (const start of starts) {
       const page = await agent.get(start);
@@ -372,6 +379,13 @@ describe('department user sees only its own unit', () => {
     expect(res.text).not.toContain('<table');
   });
 
+  it('is told on the issue list that results are not yet released, and sees no issues there', async () => {
+    const res = await sessions.department.agent.get(`/campaigns/${ids.campaignA}/issues`);
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('评查结果尚未发布');
+    expect(res.text).not.toContain('<table');
+  });
+
   it('gets no data from another unit\'s pages', async () => {
     const unit = await sessions.department.agent.get(`/units/${ids.b}`);
     expect(unit.text).not.toContain('县生态环境局');
@@ -391,7 +405,7 @@ describe('leader reads everything and changes nothing', () => {
 
   it('is offered no buttons that change data', async () => {
     for (const path of ['/units', '/users', `/units/${ids.a}`, `/users/${ids.userA}`, '/campaigns', `/campaigns/${ids.campaignA}`,
-      `/campaigns/${ids.campaignA}/progress`, `/campaigns/${ids.campaignA}/results`]) {
+      `/campaigns/${ids.campaignA}/progress`, `/campaigns/${ids.campaignA}/results`, `/campaigns/${ids.campaignA}/issues`]) {
       const res = await sessions.leader.agent.get(path);
       expect(res.status, path).toBe(200);
       for (const control of ['新建单位', '新建用户', '批量导入', '重置密码', '解除锁定', '/edit', '/deactivate', '新建评查活动', '选择参评单位']) {
@@ -434,5 +448,231 @@ describe('reviewer', () => {
     expect(res.text).not.toContain(`href="/units/${ids.root}"`);
     const admin = await sessions.admin.agent.get(`/users/${ids.reviewer}`);
     expect(admin.text).toContain(`href="/units/${ids.root}"`);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// Rectification on the campaign side (整改 and 整改台账): every unit's notices, so the bureau only — the administrator
+// and the leader read, only the administrator issues notices (and only once results are released: campaign A is a
+// draft, so the administrator is refused with a message and nothing changes). A department reads its own notices
+// at /rectification, never the campaign-wide pages; a reviewer none.
+
+const rectificationPages: { path: () => string; label: string; expect: Expect }[] = [
+  { label: '/campaigns/:A/rectification', path: () => `/campaigns/${ids.campaignA}/rectification`, expect: { admin: 200, leader: 200, reviewer: 403, department: 403 } },
+  { label: '/campaigns/:B/rectification', path: () => `/campaigns/${ids.campaignB}/rectification`, expect: { admin: 200, leader: 200, reviewer: 403, department: 403 } },
+  { label: '/campaigns/:A/rectification/ledger', path: () => `/campaigns/${ids.campaignA}/rectification/ledger`, expect: { admin: 200, leader: 200, reviewer: 403, department: 403 } },
+  { label: '/campaigns/:A/rectification/ledger?unitId=:A', path: () => `/campaigns/${ids.campaignA}/rectification/ledger?unitId=${ids.a}&state=overdue`, expect: { admin: 200, leader: 200, reviewer: 403, department: 403 } },
+  { label: '/campaigns/:A/rectification/ledger.csv', path: () => `/campaigns/${ids.campaignA}/rectification/ledger.csv`, expect: { admin: 200, leader: 200, reviewer: 403, department: 403 } },
+  { label: '/campaigns/:unknown/rectification', path: () => '/campaigns/999999/rectification/ledger', expect: { admin: 404, leader: 404, reviewer: 403, department: 403 } },
+];
+
+describe.each(ROLES)('rectification campaign pages as %s', (role) => {
+  for (const page of rectificationPages) {
+    it(`GET ${page.label} → ${page.expect[role]}`, async () => {
+      const res = await sessions[role].agent.get(page.path());
+      expect(res.status).toBe(page.expect[role]);
+      if (res.status === 403) expect(res.text).toContain('您没有权限访问此页面或执行此操作');
+      if (res.status === 404) expect(res.text).toContain('不存在');
+    });
+  }
+
+  const status = role === 'admin' ? 302 : 403;
+  it(`POST /campaigns/:A/rectification/notices → ${status}, nothing issued`, async () => {
+    const before = await snapshot();
+    const { agent, csrf } = sessions[role];
+    const res = await agent.post(`/campaigns/${ids.campaignA}/rectification/notices`).type('form')
+      .send({ _csrf: csrf, issuedOn: '2026-11-23', deadline: '2026-12-23', requirements: '' });
+    expect(res.status).toBe(status);
+    if (role === 'admin') {
+      const page = await agent.get(`/campaigns/${ids.campaignA}/rectification`);
+      expect(page.text).toContain('评查结果发布后、活动结束前才能下发整改通知书');
+    } else {
+      expect(res.text).toContain('您没有权限访问此页面或执行此操作');
+    }
+    expect(await snapshot()).toBe(before);
+    expect(await t.db.selectFrom('rectification_notices').selectAll().execute()).toEqual([]);
+  });
+});
+
+describe('rectification campaign pages: the leader reads and changes nothing', () => {
+  it('is offered no form but the logout button, and no link it may not open', async () => {
+    for (const path of [`/campaigns/${ids.campaignA}/rectification`, `/campaigns/${ids.campaignA}/rectification/ledger`]) {
+      const res = await sessions.leader.agent.get(path);
+      expect(res.status, path).toBe(200);
+      expect([...res.text.matchAll(/<form method="post" action="([^"]+)"/g)].map((m) => m[1]), path).toEqual(['/logout']);
+      expect(res.text, path).not.toContain('下发整改通知书</button>');
+      const hrefs = [...res.text.matchAll(/<a [^>]*href="(\/campaigns\/[^"]*)"/g)].map((m) => m[1]!.replace(/&amp;/g, '&'));
+      for (const href of hrefs) expect((await sessions.leader.agent.get(href)).status, `${path} links to ${href}`).toBe(200);
+    }
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// Rectification, notice side (整改清单): /rectification, a notice with its print and Word versions, evidence files,
+// and every change, for every role. A released campaign with a notice for unit A and one for unit B, inserted
+// directly (these tests are not about issuing notices). Kept in one block, separate from the other areas'.
+
+describe('rectification notices', () => {
+  const rect = { campaign: 0, fileA: 0, fileB: 0, noticeA: 0, noticeB: 0, itemA: 0, itemB: 0, measureA: 0, spareA: 0, measureB: 0, attachmentA: 0, attachmentB: 0 };
+  const PDF = Buffer.from('%PDF-1.7\nrole matrix evidence\n%%EOF\n');
+
+  beforeAll(async () => {
+    const now = new Date().toISOString();
+    rect.campaign = (await t.db.insertInto('campaigns').values({
+      name: '已发布结果的整改评查', year: 2026, kind: 'cross', status: 'released', description: null, period_from: null, period_to: null,
+      reviewers_per_file: 2, disagreement_threshold_tenths: 50, common_issue_threshold: 3, objection_window_days: 5, rectification_days: 30,
+      doc_number_pattern: '矩阵整改〔{year}〕{seq}号', created_at: now, created_by: null, updated_at: now, status_changed_at: now, released_at: now,
+    }).returning('id').executeTakeFirstOrThrow()).id;
+    for (const unitId of [ids.a, ids.b]) await t.db.insertInto('campaign_units').values({ campaign_id: rect.campaign, unit_id: unitId }).execute();
+    const file = async (unitId: number, fileNumber: string) => (await t.db.insertInto('case_files').values({
+      campaign_id: rect.campaign, unit_id: unitId, file_number: fileNumber, case_type: 'penalty', field: null, cause: '整改矩阵案由', party: null,
+      handlers: '张三、李四', is_major: 0, closed_on: null, pages: 20, source: 'entry', created_at: now, created_by: null,
+    }).returning('id').executeTakeFirstOrThrow()).id;
+    rect.fileA = await file(ids.a, '整改-A-001');
+    rect.fileB = await file(ids.b, '整改-B-001');
+    const notice = async (unitId: number, seq: number, fileId: number, fileNumber: string) => {
+      const { id } = await t.db.insertInto('rectification_notices').values({
+        campaign_id: rect.campaign, unit_id: unitId, year: 2026, seq, doc_number: `矩阵整改〔2026〕${seq}号`, issued_on: '2026-03-01',
+        deadline: '2026-03-31', requirements: '请逐项整改。', issued_by: null, created_at: now, report_submitted_at: null, report_submitted_by: null,
+      }).returning('id').executeTakeFirstOrThrow();
+      const item = (await t.db.insertInto('rectification_items').values({
+        notice_id: id, position: 0, issue_key: 'item:penalty-general:S1-01', kind: 'deduction', code: 'S1-01', wording: '执法人员未出示执法证件',
+        category: '执法主体', scope: 'individual', repeated: 0, files: JSON.stringify([{ fileId, fileNumber }]),
+      }).returning('id').executeTakeFirstOrThrow()).id;
+      return { id, item };
+    };
+    const measure = async (noticeId: number, itemId: number, status: string) => (await t.db.insertInto('rectification_measures').values({
+      item_id: itemId, notice_id: noticeId, description: `状态为 ${status} 的整改措施`, responsible: '李明', completed_on: '2026-03-20', evidence: '',
+      status, created_by: null, created_at: now, updated_at: now, submitted_at: status === 'draft' ? null : now, verified_at: null, verified_by: null,
+      returned_at: null, returned_by: null, return_reason: null, deleted_at: null,
+    }).returning('id').executeTakeFirstOrThrow()).id;
+    const attachment = async (measureId: number) => (await t.db.insertInto('attachments').values({
+      measure_id: measureId, filename: '佐证.pdf', mime: 'application/pdf', size: PDF.length, sha256: 'x'.repeat(64), data: PDF,
+      uploaded_by: null, uploaded_at: now, removed_at: null,
+    }).returning('id').executeTakeFirstOrThrow()).id;
+    ({ id: rect.noticeA, item: rect.itemA } = await notice(ids.a, 901, rect.fileA, '整改-A-001'));
+    ({ id: rect.noticeB, item: rect.itemB } = await notice(ids.b, 902, rect.fileB, '整改-B-001'));
+    rect.measureA = await measure(rect.noticeA, rect.itemA, 'draft');
+    rect.spareA = await measure(rect.noticeA, rect.itemA, 'draft');
+    rect.measureB = await measure(rect.noticeB, rect.itemB, 'submitted');
+    rect.attachmentA = await attachment(rect.measureA);
+    rect.attachmentB = await attachment(rect.measureB);
+  });
+
+  const noticeUrl = (id: number) => `/rectification/notices/${id}`;
+  const otherUnitPage: Expect = { admin: 200, leader: 200, reviewer: 403, department: 404 };
+  const rectPages: { label: string; path: () => string; expect: Expect }[] = [
+    { label: '/rectification', path: () => '/rectification', expect: bureauReaders },
+    { label: '/rectification/notices/:A', path: () => noticeUrl(rect.noticeA), expect: bureauReaders },
+    { label: '/rectification/notices/:A/print', path: () => `${noticeUrl(rect.noticeA)}/print`, expect: bureauReaders },
+    { label: '/rectification/notices/:A/download', path: () => `${noticeUrl(rect.noticeA)}/download`, expect: bureauReaders },
+    { label: '/rectification/attachments/:A', path: () => `/rectification/attachments/${rect.attachmentA}`, expect: bureauReaders },
+    { label: '/rectification/notices/:B', path: () => noticeUrl(rect.noticeB), expect: otherUnitPage },
+    { label: '/rectification/notices/:B/print', path: () => `${noticeUrl(rect.noticeB)}/print`, expect: otherUnitPage },
+    { label: '/rectification/notices/:B/download', path: () => `${noticeUrl(rect.noticeB)}/download`, expect: otherUnitPage },
+    { label: '/rectification/attachments/:B', path: () => `/rectification/attachments/${rect.attachmentB}`, expect: otherUnitPage },
+    { label: '/rectification/notices/:unknown', path: () => noticeUrl(999999), expect: { admin: 404, leader: 404, reviewer: 403, department: 404 } },
+  ];
+
+  describe.each(ROLES)('pages as %s', (role) => {
+    for (const page of rectPages) {
+      it(`GET ${page.label} → ${page.expect[role]}`, async () => {
+        const res = await sessions[role].agent.get(page.path());
+        expect(res.status).toBe(page.expect[role]);
+        if (res.status === 403) expect(res.text).toContain('您没有权限访问此页面或执行此操作');
+        if (res.status === 404) expect(res.text).toContain('不存在');
+      });
+    }
+  });
+
+  /** Everything a rectification change could touch. */
+  async function rectSnapshot(): Promise<string> {
+    const measures = await t.db.selectFrom('rectification_measures').selectAll().orderBy('id').execute();
+    const notices = await t.db.selectFrom('rectification_notices').selectAll().orderBy('id').execute();
+    const attachments = await t.db.selectFrom('attachments').select(['id', 'measure_id', 'removed_at']).orderBy('id').execute();
+    const audit = await t.db.selectFrom('audit_log').select(({ fn }) => fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    return JSON.stringify({ measures, notices, attachments, audit: Number(audit.n) });
+  }
+
+  type Send = (s: { agent: request.Agent; csrf: string }) => Promise<request.Response>;
+  const form = (path: string, body: Record<string, string> = {}): Send => ({ agent, csrf }) => agent.post(path).type('form').send({ _csrf: csrf, ...body });
+  const measureForm = { description: '角色矩阵中的整改措施', responsible: '李明', completedOn: '2026-03-20', evidence: '' };
+  // A department works its own unit's list (B's records are a 404 to it); only the administrator verifies. In order:
+  // the department's report submits A's measures, which the administrator (last) then verifies.
+  const ownUnit: Expect = { admin: 403, leader: 403, reviewer: 403, department: 302 };
+  const otherUnit: Expect = { admin: 403, leader: 403, reviewer: 403, department: 404 };
+  const verifier: Expect = { admin: 302, leader: 403, reviewer: 403, department: 403 };
+  const rectWrites: { label: string; expect: Expect; send: Send }[] = [
+    { label: 'add a measure to :A', expect: ownUnit, send: (x) => form(`/rectification/items/${rect.itemA}/measures`, measureForm)(x) },
+    { label: 'add a measure to :B', expect: otherUnit, send: (x) => form(`/rectification/items/${rect.itemB}/measures`, measureForm)(x) },
+    { label: 'update measure :A', expect: ownUnit, send: (x) => form(`/rectification/measures/${rect.measureA}`, { ...measureForm, description: '修改后的措施' })(x) },
+    { label: 'update measure :B', expect: otherUnit, send: (x) => form(`/rectification/measures/${rect.measureB}`, measureForm)(x) },
+    {
+      label: 'upload to measure :A', expect: ownUnit,
+      send: ({ agent, csrf }) => agent.post(`/rectification/measures/${rect.measureA}/attachments`).field('_csrf', csrf).attach('file', PDF, '新佐证.pdf'),
+    },
+    {
+      label: 'upload to measure :B', expect: otherUnit,
+      send: ({ agent, csrf }) => agent.post(`/rectification/measures/${rect.measureB}/attachments`).field('_csrf', csrf).attach('file', PDF, '新佐证.pdf'),
+    },
+    { label: 'remove attachment :A', expect: ownUnit, send: (x) => form(`/rectification/attachments/${rect.attachmentA}/delete`)(x) },
+    { label: 'remove attachment :B', expect: otherUnit, send: (x) => form(`/rectification/attachments/${rect.attachmentB}/delete`)(x) },
+    { label: 'delete measure :A', expect: ownUnit, send: (x) => form(`/rectification/measures/${rect.spareA}/delete`)(x) },
+    { label: 'delete measure :B', expect: otherUnit, send: (x) => form(`/rectification/measures/${rect.measureB}/delete`)(x) },
+    { label: 'report :A', expect: ownUnit, send: (x) => form(`${noticeUrl(rect.noticeA)}/report`)(x) },
+    { label: 'report :B', expect: otherUnit, send: (x) => form(`${noticeUrl(rect.noticeB)}/report`)(x) },
+    { label: 'verify measure :B', expect: verifier, send: (x) => form(`/rectification/measures/${rect.measureB}/review`, { decision: 'verify' })(x) },
+    { label: 'return measure :A', expect: verifier, send: (x) => form(`/rectification/measures/${rect.measureA}/review`, { decision: 'return', reason: '佐证不足' })(x) },
+  ];
+
+  describe.each(ROLES)('changes as %s', (role) => {
+    for (const write of rectWrites) {
+      it(`${write.label} → ${write.expect[role]}`, async () => {
+        const before = await rectSnapshot();
+        const res = await write.send(sessions[role]);
+        expect(res.status).toBe(write.expect[role]);
+        if (res.status === 302) {
+          expect(res.headers.location).toMatch(/^\/rectification\/notices\/\d+$/);
+          const page = await sessions[role].agent.get(res.headers.location!);
+          expect(page.text).toContain('flash flash-success');
+          expect(await rectSnapshot()).not.toBe(before);
+        } else {
+          expect(res.text).toContain(res.status === 403 ? '您没有权限访问此页面或执行此操作' : '不存在');
+          expect(await rectSnapshot()).toBe(before);
+        }
+      });
+    }
+  });
+
+  it.each(ROLES)('links %s, on the rectification pages it can open, only to pages it may open', async (role) => {
+    const { agent } = sessions[role];
+    const checked = new Set<string>();
+    for (const start of ['/rectification', noticeUrl(rect.noticeA), noticeUrl(rect.noticeB), `${noticeUrl(rect.noticeA)}/print`]) {
+      const page = await agent.get(start);
+      if (page.status !== 200) continue;
+      const hrefs = [...page.text.matchAll(/<a [^>]*href="(\/[^"]*)"/g)].map((m) => m[1]!.replace(/&amp;/g, '&')).filter((h) => !h.startsWith('/assets/'));
+      for (const href of hrefs) {
+        if (checked.has(href)) continue;
+        checked.add(href);
+        expect((await agent.get(href)).status, `${start} links to ${href}`).toBe(200);
+      }
+    }
+    expect(checked.size > 0).toBe(role !== 'reviewer');
+  });
+
+  it('lists for a department only its own unit’s notices', async () => {
+    const res = await sessions.department.agent.get('/rectification');
+    expect(res.text).toContain(`href="${noticeUrl(rect.noticeA)}"`);
+    expect(res.text).not.toContain(`href="${noticeUrl(rect.noticeB)}"`);
+    expect(res.text).not.toContain('县生态环境局');
+  });
+
+  it('offers the leader no form on the rectification pages', async () => {
+    for (const path of ['/rectification', noticeUrl(rect.noticeA), noticeUrl(rect.noticeB), `${noticeUrl(rect.noticeA)}/print`]) {
+      const res = await sessions.leader.agent.get(path);
+      expect(res.status, path).toBe(200);
+      const actions = [...res.text.matchAll(/<form method="post" action="([^"]+)"/g)].map((m) => m[1]);
+      expect(actions, path).toEqual(['/logout']);
+    }
   });
 });

@@ -147,6 +147,7 @@ export async function addMeasure(ctx: Ctx, itemId: number, input: MeasureInput):
 }
 
 export async function updateMeasure(ctx: Ctx, measureId: number, input: MeasureInput): Promise<void> {
+  if (party(ctx) !== 'department') throw forbidden();
   await ctx.db.transaction().execute(async (trx) => {
     const { measure, notice } = await measureFor(trx, ctx, measureId);
     assertMove(measure.status, 'edit', ctx);
@@ -164,6 +165,7 @@ export async function updateMeasure(ctx: Ctx, measureId: number, input: MeasureI
 }
 
 export async function deleteMeasure(ctx: Ctx, measureId: number): Promise<void> {
+  if (party(ctx) !== 'department') throw forbidden();
   await ctx.db.transaction().execute(async (trx) => {
     const { measure, notice } = await measureFor(trx, ctx, measureId);
     assertMove(measure.status, 'delete', ctx);
@@ -213,10 +215,11 @@ export async function reviewMeasure(ctx: Ctx, measureId: number, decision: 'veri
     if (why.length > MEASURE_LIMITS.reason) throw new ValidationError([{ field: 'reason', message: `理由不超过 ${MEASURE_LIMITS.reason} 个字` }]);
     const now = nowIso(ctx.clock);
     const to = nextStatus(decision, measure.status as MeasureStatus);
-    await trx.updateTable('rectification_measures').set(decision === 'verify'
+    const updated = await trx.updateTable('rectification_measures').set(decision === 'verify'
       ? { status: to, verified_at: now, verified_by: ctx.actor.id, updated_at: now }
       : { status: to, returned_at: now, returned_by: ctx.actor.id, return_reason: why, updated_at: now })
-      .where('id', '=', measure.id).where('status', '=', measure.status).execute();
+      .where('id', '=', measure.id).where('status', '=', measure.status).executeTakeFirst();
+    if (Number(updated.numUpdatedRows) !== 1) throw conflict('该整改措施刚被他人处理，请刷新后查看');
     await recordAudit(trx, ctx.clock, auditActor(ctx), {
       action: decision === 'verify' ? 'rectification.verify' : 'rectification.return', entityType: 'rectification', entityId: notice.id,
       summary: `${notice.doc_number}：整改措施“${measure.description}”${decision === 'verify' ? '验收通过' : `退回（理由：${why}）`}`,
@@ -257,6 +260,7 @@ export async function removeAttachment(ctx: Ctx, attachmentId: number): Promise<
     if (!file) throw notFound('附件');
     const { measure, notice } = await measureFor(trx, ctx, file.measure_id);
     assertMove(measure.status, 'edit', ctx);
+    await openCampaignOf(trx, notice.campaign_id);
     await trx.updateTable('attachments').set({ removed_at: nowIso(ctx.clock) }).where('id', '=', file.id).execute();
     await recordAudit(trx, ctx.clock, auditActor(ctx), {
       action: 'rectification.attachment', entityType: 'rectification', entityId: notice.id, summary: `${notice.doc_number}：删除附件“${file.filename}”`,

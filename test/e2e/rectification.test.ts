@@ -8,7 +8,7 @@ import { addDays, beijingDate } from '../../src/domain/rectification.ts';
 import { transitionCampaign } from '../../src/features/campaigns/service.ts';
 import { issueNotices } from '../../src/features/rectification/service.ts';
 import { ADMIN_PASSWORD } from '../support/app.ts';
-import { ctxFor, FIXTURE_PASSWORD, saveAs, setUpReviewCampaign, type ReviewFixture } from '../support/review-fixture.ts';
+import { ctxFor, FIXTURE_PASSWORD, scoreAllAgreeing, setUpReviewCampaign, type ReviewFixture } from '../support/review-fixture.ts';
 import { screenshot, startBrowserApp, type BrowserApp } from './browser.ts';
 
 let app: BrowserApp;
@@ -25,14 +25,7 @@ beforeAll(async () => {
   app = await startBrowserApp();
   const t = app.t;
   fx = await setUpReviewCampaign(t);
-  await saveAs(t, fx, fx.reviewers.rb, fx.files.a1, { deductions: { 'S1-01': 1, 'S3-01': 1 } });
-  await saveAs(t, fx, fx.reviewers.rc, fx.files.a1, { deductions: { 'S1-01': 1 } });
-  await saveAs(t, fx, fx.reviewers.rb, fx.files.a2, { deductions: { 'S1-01': 1 } });
-  await saveAs(t, fx, fx.reviewers.rc, fx.files.a2, {});
-  await saveAs(t, fx, fx.reviewers.ra, fx.files.b1, { deductions: { 'S1-01': 2 } });
-  await saveAs(t, fx, fx.reviewers.rc, fx.files.b1, { deductions: { 'S1-01': 2 } });
-  await saveAs(t, fx, fx.reviewers.ra, fx.files.c1, { deductions: { 'S1-01': 1 } });
-  await saveAs(t, fx, fx.reviewers.rb, fx.files.c1, {});
+  await scoreAllAgreeing(t, fx);
   const adminCtx = await ctxFor(t, (await t.db.selectFrom('users').select('id').where('username', '=', 'admin').executeTakeFirstOrThrow()).id);
   await transitionCampaign(adminCtx, fx.campaignId, 'rechecking');
   await transitionCampaign(adminCtx, fx.campaignId, 'released');

@@ -6,7 +6,7 @@ import {
   addAttachment, addMeasure, deleteMeasure, issueNotices, reviewMeasure, submitReport, updateMeasure,
 } from '../../src/features/rectification/service.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
-import { ctxFor, saveAs, setUpReviewCampaign, type ReviewFixture } from '../support/review-fixture.ts';
+import { ctxFor, scoreAllAgreeing, setUpReviewCampaign, type ReviewFixture } from '../support/review-fixture.ts';
 
 let t: TestApp;
 let fx: ReviewFixture;
@@ -17,14 +17,7 @@ beforeAll(async () => {
   t = await createTestApp();
   fx = await setUpReviewCampaign(t);
   // S1-01 in all three units (common at threshold 3); S3-01 in unit A only; file c1 clean.
-  await saveAs(t, fx, fx.reviewers.rb, fx.files.a1, { deductions: { 'S1-01': 1, 'S3-01': 1 } });
-  await saveAs(t, fx, fx.reviewers.rc, fx.files.a1, { deductions: { 'S1-01': 1 } });
-  await saveAs(t, fx, fx.reviewers.rb, fx.files.a2, { deductions: { 'S1-01': 1 } });
-  await saveAs(t, fx, fx.reviewers.rc, fx.files.a2, {});
-  await saveAs(t, fx, fx.reviewers.ra, fx.files.b1, { deductions: { 'S1-01': 2 } });
-  await saveAs(t, fx, fx.reviewers.rc, fx.files.b1, { deductions: { 'S1-01': 2 } });
-  await saveAs(t, fx, fx.reviewers.ra, fx.files.c1, { deductions: { 'S1-01': 1 } });
-  await saveAs(t, fx, fx.reviewers.rb, fx.files.c1, {});
+  await scoreAllAgreeing(t, fx);
 });
 afterAll(async () => { await t.close(); });
 

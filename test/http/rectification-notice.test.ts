@@ -8,7 +8,7 @@ import { addDays, beijingDate } from '../../src/domain/rectification.ts';
 import { transitionCampaign } from '../../src/features/campaigns/service.ts';
 import { addAttachment, addMeasure, issueNotices } from '../../src/features/rectification/service.ts';
 import { createTestApp, loginAs, loginAsAdmin, rootUnitId, type TestApp } from '../support/app.ts';
-import { ctxFor, FIXTURE_PASSWORD, saveAs, setUpReviewCampaign, type ReviewFixture } from '../support/review-fixture.ts';
+import { ctxFor, FIXTURE_PASSWORD, scoreAllAgreeing, setUpReviewCampaign, type ReviewFixture } from '../support/review-fixture.ts';
 
 type Session = { agent: request.Agent; csrf: string };
 
@@ -27,14 +27,7 @@ beforeAll(async () => {
   t = await createTestApp();
   fx = await setUpReviewCampaign(t);
   // S1-01 in all three units (common at threshold 3); S3-01 in unit A only (individual).
-  await saveAs(t, fx, fx.reviewers.rb, fx.files.a1, { deductions: { 'S1-01': 1, 'S3-01': 1 } });
-  await saveAs(t, fx, fx.reviewers.rc, fx.files.a1, { deductions: { 'S1-01': 1 } });
-  await saveAs(t, fx, fx.reviewers.rb, fx.files.a2, { deductions: { 'S1-01': 1 } });
-  await saveAs(t, fx, fx.reviewers.rc, fx.files.a2, {});
-  await saveAs(t, fx, fx.reviewers.ra, fx.files.b1, { deductions: { 'S1-01': 2 } });
-  await saveAs(t, fx, fx.reviewers.rc, fx.files.b1, { deductions: { 'S1-01': 2 } });
-  await saveAs(t, fx, fx.reviewers.ra, fx.files.c1, { deductions: { 'S1-01': 1 } });
-  await saveAs(t, fx, fx.reviewers.rb, fx.files.c1, {});
+  await scoreAllAgreeing(t, fx);
   const adminId = (await t.db.selectFrom('users').select('id').where('username', '=', 'admin').executeTakeFirstOrThrow()).id;
   const admin = await ctxFor(t, adminId);
   await transitionCampaign(admin, fx.campaignId, 'rechecking');

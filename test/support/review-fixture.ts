@@ -5,6 +5,7 @@ import type { Ctx } from '../../src/context.ts';
 import { createLogger } from '../../src/logger.ts';
 import type { SheetInput } from '../../src/domain/review-sheet.ts';
 import type { Role } from '../../src/domain/vocabulary.ts';
+import { transitionCampaign } from '../../src/features/campaigns/service.ts';
 import { saveSheet, type SaveResult } from '../../src/features/reviews/service.ts';
 import { addUnit, addUser, rootUnitId, type TestApp } from './app.ts';
 
@@ -119,4 +120,28 @@ export async function saveAs(
     opinion: '',
   };
   return saveSheet(ctx, fx.campaignId, fileId, input, existing?.revision ?? 0, submit, true);
+}
+
+/** The administrator's context. */
+export async function adminCtxOf(t: TestApp): Promise<Ctx> {
+  return ctxFor(t, (await t.db.selectFrom('users').select('id').where('username', '=', 'admin').executeTakeFirstOrThrow()).id);
+}
+
+/**
+ * Scores every file with agreeing sheets: S1-01 in all three units (common at threshold 3), S3-01 in unit A
+ * only (individual); each file gets a final result. With `release`, the campaign moves on to 结果已发布.
+ */
+export async function scoreAllAgreeing(t: TestApp, fx: ReviewFixture, release = false): Promise<void> {
+  await saveAs(t, fx, fx.reviewers.rb, fx.files.a1, { deductions: { 'S1-01': 1, 'S3-01': 1 } });
+  await saveAs(t, fx, fx.reviewers.rc, fx.files.a1, { deductions: { 'S1-01': 1 } });
+  await saveAs(t, fx, fx.reviewers.rb, fx.files.a2, { deductions: { 'S1-01': 1 } });
+  await saveAs(t, fx, fx.reviewers.rc, fx.files.a2, {});
+  await saveAs(t, fx, fx.reviewers.ra, fx.files.b1, { deductions: { 'S1-01': 2 } });
+  await saveAs(t, fx, fx.reviewers.rc, fx.files.b1, { deductions: { 'S1-01': 2 } });
+  await saveAs(t, fx, fx.reviewers.ra, fx.files.c1, { deductions: { 'S1-01': 1 } });
+  await saveAs(t, fx, fx.reviewers.rb, fx.files.c1, {});
+  if (!release) return;
+  const admin = await adminCtxOf(t);
+  await transitionCampaign(admin, fx.campaignId, 'rechecking');
+  await transitionCampaign(admin, fx.campaignId, 'released');
 }

@@ -162,7 +162,7 @@ export function classifyIssues(findings: readonly Finding[], threshold: number, 
       scope: units.size >= threshold ? 'common' : 'individual',
       fileCount: list.length, unitCount: units.size,
       units: [...units.values()].sort((a, b) => b.fileCount - a.fileCount || a.unitId - b.unitId),
-      findings: [...list].sort((a, b) => a.unitId - b.unitId || a.fileNumber.localeCompare(b.fileNumber)),
+      findings: [...list].sort((a, b) => a.unitId - b.unitId || a.fileNumber.localeCompare(b.fileNumber, 'zh-CN', { numeric: true })),
     });
   }
   // Most frequent first: files, then units; a stable order for ties.

@@ -15,6 +15,8 @@ import { caseFileRoutes } from './features/case-files/routes.ts';
 import { samplingRoutes } from './features/sampling/routes.ts';
 import { assignmentRoutes } from './features/assignment/routes.ts';
 import { issueRoutes } from './features/issues/routes.ts';
+import { exportRoutes } from './features/statistics/export-routes.ts';
+import { statisticsRoutes } from './features/statistics/statistics-routes.ts';
 import { campaignRectificationRoutes } from './features/rectification/campaign-routes.ts';
 import { noticeRectificationRoutes } from './features/rectification/notice-routes.ts';
 import { progressRoutes } from './features/reviews/progress-routes.ts';
@@ -77,6 +79,8 @@ export async function createApp(deps: Deps): Promise<express.Express> {
   app.use(resultRoutes(deps));
   app.use(progressRoutes(deps));
   app.use(issueRoutes(deps));
+  app.use(statisticsRoutes(deps));
+  app.use(exportRoutes(deps));
   app.use(campaignRectificationRoutes(deps));
   app.use(noticeRectificationRoutes(deps));
   app.use(auditRoutes(deps));

@@ -28,3 +28,17 @@ describe('charts', () => {
     expect(svg).not.toContain('<b>');
   });
 });
+
+describe('charts on a page with a strict Content-Security-Policy', () => {
+  it('carry no inline style and stay well-formed XML', async () => {
+    const svg = barChart({ title: '平均分', categories: ['甲'], values: [1], integer: true });
+    expect(svg).not.toMatch(/\sstyle="/);
+    expect(svg).not.toMatch(/<style/);
+    expect(svg).toMatch(/font-family="'Noto Sans CJK SC'/);
+    // Every attribute value is quoted and no stray quote breaks it.
+    expect(/="[^"]*"[^\s/>]/.test(svg)).toBe(false);
+  });
+  it('lets a slice keep its colour', () => {
+    expect(pieChart({ title: 'x', slices: [{ name: '不合格', value: 1, color: '#b8322f' }] })).toContain('#b8322f');
+  });
+});

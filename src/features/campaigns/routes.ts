@@ -110,6 +110,8 @@ export function campaignRoutes(deps: Deps): Router {
       objections: released && (bureau || ctx.actor.role === 'department'),
       // Issues (问题汇总): as the results — the bureau once review has started, a department its own once released.
       issues: started && can(actor, 'result.view', { participant: true, unitId: actor.unitId }) && (bureau || released),
+      // Statistics (统计分析): as the issues — the bureau once review has started, a department its own unit's once released.
+      statistics: started && can(actor, 'result.view', { participant: true, unitId: actor.unitId }) && (bureau || released),
       // Rectification (整改) once released: the bureau's campaign page; a department its own notices.
       rectificationHref: !released ? null : bureau ? `/campaigns/${campaign.id}/rectification` : ctx.actor.role === 'department' ? '/rectification' : null,
     };

@@ -162,6 +162,12 @@ export async function progressFileList(db: DbOrTrx, campaign: CampaignRow, filte
 export interface ResultFilter {
   unitId: number | null;
   gradeCode: string | null;
+  /** Files of this case type only (the statistics page's per-type figures link here). */
+  caseType?: CaseType | null;
+  /** Files whose final grade counts as passing (true) or not (false), as the pass rate counts them. */
+  passing?: boolean | null;
+  /** Only these files (e.g. those whose final result holds a veto, which the caller reads from the findings). */
+  fileIds?: readonly number[] | null;
 }
 
 function currentResults(db: DbOrTrx, campaignId: number, filter: ResultFilter) {
@@ -170,10 +176,13 @@ function currentResults(db: DbOrTrx, campaignId: number, filter: ResultFilter) {
     .innerJoin('units', 'units.id', 'case_files.unit_id')
     .where('final_results.campaign_id', '=', campaignId).where('final_results.superseded_at', 'is', null);
   if (filter.unitId !== null) q = q.where('case_files.unit_id', '=', filter.unitId);
+  if (filter.caseType) q = q.where('case_files.case_type', '=', filter.caseType);
+  if (filter.passing !== undefined && filter.passing !== null) q = q.where('final_results.passing', '=', filter.passing ? 1 : 0);
+  if (filter.fileIds) q = filter.fileIds.length === 0 ? q.where((eb) => eb.lit(false)) : q.where('case_files.id', 'in', [...filter.fileIds]);
   return q;
 }
 
-/** One page of the campaign's current final results, and the count per grade over the whole (scoped) list. */
+/** One page of the campaign's current final results, and the count per grade over the whole list (narrowed by every filter but the grade). */
 export async function finalResultList(db: DbOrTrx, campaignId: number, scope: ResultFilter, page: number) {
   const byGrade = await currentResults(db, campaignId, { ...scope, gradeCode: null })
     .select(({ fn }) => ['final_results.grade_code', 'final_results.grade_label', fn.countAll<number>().as('n')])

@@ -13,6 +13,7 @@ import { assertCan, ctxOf, permit } from '../../web/auth.ts';
 import { idParam, optionalId, pageParam, text } from '../../web/form.ts';
 import { campaignUnits, isParticipant } from '../campaigns/queries.ts';
 import { visibleCampaign } from '../campaigns/service.ts';
+import { campaignFindings } from '../issues/service.ts';
 import {
   FILE_STATES, finalResultList, progressFileList, progressFiles, progressSheets, PROGRESS_PAGE_SIZE, RESULTS_PAGE_SIZE, SHEET_STATES,
   type ProgressFilter,
@@ -148,7 +149,16 @@ export function progressRoutes(deps: Deps): Router {
     const page = pageParam(req.query);
     const grade = text(req.query, 'grade').trim();
     const unitId = department ? actor.unitId : requestedUnit;
-    const { total, rows, byGrade } = await finalResultList(deps.db, campaign.id, { unitId, gradeCode: /^[a-z_]{1,32}$/.test(grade) ? grade : null }, page);
+    // Narrowings the statistics page links to: a case type, passing or not (the pass rate), files with a veto.
+    const caseTypeText = text(req.query, 'caseType');
+    const caseType = isCaseType(caseTypeText) ? caseTypeText : null;
+    const passingText = text(req.query, 'passing');
+    const passing = passingText === '1' ? true : passingText === '0' ? false : null;
+    const veto = text(req.query, 'veto') === '1';
+    const fileIds = veto ? [...new Set((await campaignFindings(deps.db, campaign.id, unitId)).filter((f) => f.kind === 'veto').map((f) => f.fileId))] : null;
+    const { total, rows, byGrade } = await finalResultList(deps.db, campaign.id, {
+      unitId, gradeCode: /^[a-z_]{1,32}$/.test(grade) ? grade : null, caseType, passing, fileIds,
+    }, page);
     const pages = Math.max(1, Math.ceil(total / RESULTS_PAGE_SIZE));
     const grades = [...byGrade].sort((a, b) => gradeRank(a.code) - gradeRank(b.code) || a.label.localeCompare(b.label, 'zh-CN'));
     const units = department ? [] : (await campaignUnits(deps.db, campaign.id)).sort((a, b) => a.code.localeCompare(b.code));
@@ -163,9 +173,15 @@ export function progressRoutes(deps: Deps): Router {
         resultHref: resultHref(campaign.id, r.case_file_id),
       })),
       grades, gradedTotal: grades.reduce((n, g) => n + g.count, 0),
-      filter: { unitId, grade: /^[a-z_]{1,32}$/.test(grade) ? grade : '' },
+      filter: { unitId, grade: /^[a-z_]{1,32}$/.test(grade) ? grade : '', caseType: caseType ?? '', passing: passing === null ? '' : passing ? '1' : '0', veto: veto ? '1' : '' },
+      narrowed: [
+        caseType ? `案卷类型：${CASE_TYPE_LABELS[caseType]}` : null,
+        passing === null ? null : passing ? '合格（含以上等次，计入合格率）' : '不合格',
+        veto ? '含否决项' : null,
+      ].filter((d): d is string => d !== null),
       unitOptions: units.map((u) => ({ id: u.id, name: u.name })),
-      query: { unitId: department ? '' : unitId ?? '', grade },
+      caseTypeOptions: CASE_TYPES.map((c) => ({ value: c, label: CASE_TYPE_LABELS[c] })),
+      query: { unitId: department ? '' : unitId ?? '', grade, caseType: caseType ?? '', passing: passing === null ? '' : passing ? '1' : '0', veto: veto ? '1' : '' },
       total, page, pages, hasPrev: page > 1, hasNext: page < pages,
       canSeeProgress: can(actor, 'progress.view'),
     });

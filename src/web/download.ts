@@ -4,7 +4,7 @@ import { AppError } from './app-error.ts';
 import { toCsv } from '../exports/csv.ts';
 import { writeWorkbook } from '../exports/xlsx.ts';
 
-const TYPES = {
+export const DOWNLOAD_TYPES = {
   csv: 'text/csv; charset=utf-8',
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
   json: 'application/json; charset=utf-8',
@@ -22,14 +22,19 @@ function attachmentDisposition(fileName: string): string {
 
 /** Any stored file with its own type; never sniffed into something the browser would run. */
 export function sendDownload(res: Response, fileName: string, mime: string, body: Buffer | string): void {
-  res.setHeader('Content-Type', mime);
-  res.setHeader('Content-Disposition', attachmentDisposition(fileName));
-  res.setHeader('X-Content-Type-Options', 'nosniff');
+  downloadHeaders(res, fileName, mime);
   res.send(body);
 }
 
-export function sendFile(res: Response, fileName: string, format: keyof typeof TYPES, body: Buffer | string): void {
-  sendDownload(res, fileName, TYPES[format], body);
+/** The headers of a download whose body is written (streamed) by the caller. */
+export function downloadHeaders(res: Response, fileName: string, mime: string): void {
+  res.setHeader('Content-Type', mime);
+  res.setHeader('Content-Disposition', attachmentDisposition(fileName));
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+}
+
+export function sendFile(res: Response, fileName: string, format: keyof typeof DOWNLOAD_TYPES, body: Buffer | string): void {
+  sendDownload(res, fileName, DOWNLOAD_TYPES[format], body);
 }
 
 /** An empty import template: headers only (an example row would be imported by mistake); notes on a second sheet. */

@@ -32,7 +32,12 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     const known = normalize(err);
     const error = known ?? new AppError(500, '系统内部错误，请稍后重试；如果问题持续，请联系管理员');
     if (!known) logger.error({ err, method: req.method, url: req.originalUrl }, 'unhandled error');
-    if (res.headersSent) return;
+    // Part of the answer is out (a streamed download): it cannot become an error page, so end the connection
+    // rather than leave the client waiting for the rest.
+    if (res.headersSent) {
+      res.destroy(err instanceof Error ? err : undefined);
+      return;
+    }
     res.status(error.status);
     if (wantsJson(req)) {
       res.json({ error: { code: error.code, message: error.message, details: error.details ?? null } });

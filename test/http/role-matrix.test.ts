@@ -676,3 +676,228 @@ describe('rectification notices', () => {
     }
   });
 });
+
+// ---------------------------------------------------------------------------------------------------------
+// Statistics (统计分析): the bureau reads every campaign's figures (a unit's with ?unitId=); a department its own unit's
+// once the results are released (a notice before that; another unit's figures are refused); a reviewer none. A
+// released campaign of units A and B with final results inserted directly gives the pages something to show.
+
+describe('statistics pages', () => {
+  const stats = { campaign: 0 };
+
+  beforeAll(async () => {
+    const now = new Date().toISOString();
+    const { id } = await t.db.insertInto('campaigns').values({
+      name: '已发布结果的统计评查', year: 2026, kind: 'cross', status: 'released', description: null, period_from: null, period_to: null,
+      reviewers_per_file: 2, disagreement_threshold_tenths: 50, common_issue_threshold: 3, objection_window_days: 5, rectification_days: 30,
+      doc_number_pattern: '统计〔{year}〕{seq}号', created_at: now, created_by: null, updated_at: now, status_changed_at: now, released_at: now,
+    }).returning('id').executeTakeFirstOrThrow();
+    stats.campaign = id;
+    for (const unitId of [ids.a, ids.b]) await t.db.insertInto('campaign_units').values({ campaign_id: id, unit_id: unitId }).execute();
+    await t.db.insertInto('campaign_rubrics').values({ campaign_id: id, case_type: 'penalty', rubric_version_id: ids.rubric }).execute();
+    const result = async (unitId: number, fileNumber: string, tenths: number, grade: [string, string, 0 | 1]) => {
+      const file = (await t.db.insertInto('case_files').values({
+        campaign_id: id, unit_id: unitId, file_number: fileNumber, case_type: 'penalty', field: null, cause: `${fileNumber}的案由`, party: null,
+        handlers: '张三、李四', is_major: 0, closed_on: null, pages: 30, source: 'entry', created_at: now, created_by: null,
+      }).returning('id').executeTakeFirstOrThrow()).id;
+      await t.db.insertInto('sampled_files').values({
+        campaign_id: id, case_file_id: file, origin: 'manual', draw_id: null, added_at: now, added_by: null, added_reason: '统计矩阵',
+        removed_at: null, removed_by: null, removed_reason: null,
+      }).execute();
+      await t.db.insertInto('final_results').values({
+        campaign_id: id, case_file_id: file, revision: 1, supersedes_id: null, method: 'average', total_tenths: tenths, grade_code: grade[0],
+        grade_label: grade[1], passing: grade[2], sheets: '[]', basis: '[]', withdrawn: '{"deductions":[],"vetoes":[]}', objection_id: null,
+        explanation: '', created_at: now, created_by: null, superseded_at: null,
+      }).execute();
+    };
+    await result(ids.a, '统计-A-001', 925, ['excellent', '优秀', 1]);
+    await result(ids.a, '统计-A-002', 550, ['fail', '不合格', 0]);
+    await result(ids.b, '统计-B-001', 845, ['good', '良好', 1]);
+  });
+
+  const url = (id: () => number, query = '') => () => `/campaigns/${id()}/statistics${query}`;
+  const bureauAndOwnUnit: Expect = { admin: 200, leader: 200, reviewer: 403, department: 200 };
+  const statsPages: { label: string; path: () => string; expect: Expect }[] = [
+    { label: '/campaigns/:A/statistics (draft)', path: url(() => ids.campaignA), expect: bureauAndOwnUnit },
+    { label: '/campaigns/:A/statistics?unitId=:A', path: url(() => ids.campaignA, `?unitId=${ids.a}`), expect: bureauAndOwnUnit },
+    { label: '/campaigns/:A/statistics?unitId=:B', path: () => `/campaigns/${ids.campaignA}/statistics?unitId=${ids.b}`, expect: { admin: 200, leader: 200, reviewer: 403, department: 403 } },
+    { label: '/campaigns/:B/statistics (A takes no part)', path: url(() => ids.campaignB), expect: { admin: 200, leader: 200, reviewer: 404, department: 404 } },
+    { label: '/campaigns/:released/statistics', path: url(() => stats.campaign), expect: { admin: 200, leader: 200, reviewer: 404, department: 200 } },
+    { label: '/campaigns/:released/statistics?unitId=:A', path: () => `/campaigns/${stats.campaign}/statistics?unitId=${ids.a}`, expect: { admin: 200, leader: 200, reviewer: 404, department: 200 } },
+    { label: '/campaigns/:released/statistics?unitId=:B', path: () => `/campaigns/${stats.campaign}/statistics?unitId=${ids.b}`, expect: { admin: 200, leader: 200, reviewer: 404, department: 403 } },
+    { label: '/campaigns/:unknown/statistics', path: () => '/campaigns/999999/statistics', expect: all(404) },
+  ];
+
+  describe.each(ROLES)('as %s', (role) => {
+    for (const page of statsPages) {
+      it(`GET ${page.label} → ${page.expect[role]}`, async () => {
+        const res = await sessions[role].agent.get(page.path());
+        expect(res.status).toBe(page.expect[role]);
+        if (res.status === 403) expect(res.text).toContain('您没有权限访问此页面或执行此操作');
+        if (res.status === 404) expect(res.text).toContain('不存在');
+      });
+    }
+
+    it(`links ${role}, on the statistics pages it can open, only to pages it may open`, async () => {
+      const { agent } = sessions[role];
+      const checked = new Set<string>();
+      for (const page of statsPages) {
+        const res = await agent.get(page.path());
+        if (res.status !== 200) continue;
+        const hrefs = [...res.text.matchAll(/<a [^>]*href="(\/[^"]*)"/g)].map((m) => m[1]!.replace(/&#x3D;/g, '=').replace(/&amp;/g, '&'))
+          .filter((h) => !h.startsWith('/assets/'));
+        for (const href of hrefs) {
+          if (checked.has(href)) continue;
+          checked.add(href);
+          expect((await agent.get(href)).status, `${page.label} links to ${href}`).toBe(200);
+        }
+      }
+      expect(checked.size > 0).toBe(role !== 'reviewer');
+    });
+  });
+
+  it('shows a department its own unit\'s figures only, and a notice before release', async () => {
+    const released = await sessions.department.agent.get(`/campaigns/${stats.campaign}/statistics`);
+    expect(released.text).toContain('<h1>统计分析 · 县市场监督管理局');
+    expect(released.text).toContain('<span class="stat-value">73.8</span><span class="stat-label">平均分</span>'); // (92.5 + 55) / 2
+    expect(released.text).not.toContain('县生态环境局');
+    expect(released.text).not.toContain('统计-B-001');
+    const draft = await sessions.department.agent.get(`/campaigns/${ids.campaignA}/statistics`);
+    expect(draft.text).toContain('评查结果尚未发布');
+    expect(draft.text).not.toContain('<table');
+    expect(draft.text).not.toContain('<svg');
+  });
+
+  it('offers the leader no form but the logout button', async () => {
+    for (const path of [`/campaigns/${stats.campaign}/statistics`, `/campaigns/${stats.campaign}/statistics?unitId=${ids.a}`, `/campaigns/${ids.campaignA}/statistics`]) {
+      const res = await sessions.leader.agent.get(path);
+      expect(res.status, path).toBe(200);
+      const actions = [...res.text.matchAll(/<form method="post" action="([^"]+)"/g)].map((m) => m[1]);
+      expect(actions, path).toEqual(['/logout']);
+    }
+  });
+
+  it('links the campaign page to the statistics for the bureau, and for a department once released', async () => {
+    const link = (id: number) => `href="/campaigns/${id}/statistics"`;
+    for (const role of ['admin', 'leader', 'department'] as const) {
+      expect((await sessions[role].agent.get(`/campaigns/${stats.campaign}`)).text, role).toContain(link(stats.campaign));
+    }
+    // Campaign A is a draft: no figures for anyone yet, so no link.
+    for (const role of ROLES) expect((await sessions[role].agent.get(`/campaigns/${ids.campaignA}`)).text, role).not.toContain(link(ids.campaignA));
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// Exports (导出): the XLSX workbook, the CSV tables, the printable bulletin (通报) and its PDF. The bureau exports any
+// campaign at any stage; a department taking part only its own unit's, and only once the results are released; a
+// reviewer never (403 in a campaign whose pool holds it, 404 elsewhere). A released campaign of units A and B with
+// one final result each, inserted directly, gives the exports something to show. Kept in one block of its own.
+
+describe('campaign exports', () => {
+  const exp = { campaign: 0 };
+  const HAS_CHROMIUM = fs.existsSync('/usr/bin/chromium');
+  const unitName = async (id: number) => (await t.db.selectFrom('units').select('name').where('id', '=', id).executeTakeFirstOrThrow()).name;
+
+  beforeAll(async () => {
+    const now = new Date().toISOString();
+    exp.campaign = (await t.db.insertInto('campaigns').values({
+      name: '已发布结果的导出评查', year: 2026, kind: 'cross', status: 'released', description: null, period_from: null, period_to: null,
+      reviewers_per_file: 2, disagreement_threshold_tenths: 50, common_issue_threshold: 3, objection_window_days: 5, rectification_days: 30,
+      doc_number_pattern: '导出〔{year}〕{seq}号', created_at: now, created_by: null, updated_at: now, status_changed_at: now, released_at: now,
+    }).returning('id').executeTakeFirstOrThrow()).id;
+    for (const unitId of [ids.a, ids.b]) await t.db.insertInto('campaign_units').values({ campaign_id: exp.campaign, unit_id: unitId }).execute();
+    await t.db.insertInto('campaign_rubrics').values({ campaign_id: exp.campaign, case_type: 'penalty', rubric_version_id: ids.rubric }).execute();
+    await t.db.insertInto('reviewer_pool').values({ campaign_id: exp.campaign, user_id: ids.reviewer, added_at: now }).execute();
+    for (const [unitId, fileNumber, tenths] of [[ids.a, '导出-A-001', 915], [ids.b, '导出-B-001', 845]] as const) {
+      const file = (await t.db.insertInto('case_files').values({
+        campaign_id: exp.campaign, unit_id: unitId, file_number: fileNumber, case_type: 'penalty', field: null, cause: '导出矩阵案由', party: null,
+        handlers: '张三、李四', is_major: 0, closed_on: null, pages: 30, source: 'entry', created_at: now, created_by: null,
+      }).returning('id').executeTakeFirstOrThrow()).id;
+      const excellent = tenths >= 900;
+      await t.db.insertInto('final_results').values({
+        campaign_id: exp.campaign, case_file_id: file, revision: 1, supersedes_id: null, method: 'average', total_tenths: tenths,
+        grade_code: excellent ? 'excellent' : 'good', grade_label: excellent ? '优秀' : '良好', passing: 1, sheets: '[]', basis: '[]',
+        withdrawn: '{"deductions":[],"vetoes":[]}', objection_id: null, explanation: '', created_at: now, created_by: null, superseded_at: null,
+      }).execute();
+    }
+  });
+
+  const releasedExpect: Expect = { admin: 200, leader: 200, reviewer: 403, department: 200 };
+  const beforeRelease: Expect = { admin: 200, leader: 200, reviewer: 403, department: 403 };
+  const notTakingPart: Expect = { admin: 200, leader: 200, reviewer: 404, department: 404 };
+  const at = (id: () => number, path: string) => () => `/campaigns/${id()}${path}`;
+  const exportPages: { label: string; path: () => string; expect: Expect }[] = [
+    { label: '/campaigns/:released/export.xlsx', path: at(() => exp.campaign, '/export.xlsx'), expect: releasedExpect },
+    ...['units', 'files', 'issues', 'ledger'].map((table) => ({ label: `/campaigns/:released/export/${table}.csv`, path: at(() => exp.campaign, `/export/${table}.csv`), expect: releasedExpect })),
+    { label: '/campaigns/:released/export/unknown.csv', path: at(() => exp.campaign, '/export/passwords.csv'), expect: all(404) },
+    { label: '/campaigns/:released/bulletin', path: at(() => exp.campaign, '/bulletin'), expect: releasedExpect },
+    {
+      label: '/campaigns/:released/bulletin.pdf', path: at(() => exp.campaign, '/bulletin.pdf'),
+      expect: HAS_CHROMIUM ? releasedExpect : { admin: 503, leader: 503, reviewer: 403, department: 503 },
+    },
+    { label: '/campaigns/:A/export.xlsx (not released)', path: at(() => ids.campaignA, '/export.xlsx'), expect: beforeRelease },
+    { label: '/campaigns/:A/export/files.csv (not released)', path: at(() => ids.campaignA, '/export/files.csv'), expect: beforeRelease },
+    { label: '/campaigns/:A/bulletin (not released)', path: at(() => ids.campaignA, '/bulletin'), expect: beforeRelease },
+    { label: '/campaigns/:A/bulletin.pdf (not released)', path: at(() => ids.campaignA, '/bulletin.pdf'), expect: { ...beforeRelease, admin: HAS_CHROMIUM ? 200 : 503, leader: HAS_CHROMIUM ? 200 : 503 } },
+    { label: '/campaigns/:B/export.xlsx (A takes no part)', path: at(() => ids.campaignB, '/export.xlsx'), expect: notTakingPart },
+    { label: '/campaigns/:B/export/units.csv (A takes no part)', path: at(() => ids.campaignB, '/export/units.csv'), expect: notTakingPart },
+    { label: '/campaigns/:B/bulletin (A takes no part)', path: at(() => ids.campaignB, '/bulletin'), expect: notTakingPart },
+    { label: '/campaigns/:unknown/export.xlsx', path: () => '/campaigns/999999/export.xlsx', expect: all(404) },
+    { label: '/campaigns/:unknown/bulletin', path: () => '/campaigns/999999/bulletin', expect: all(404) },
+  ];
+
+  describe.each(ROLES)('as %s', (role) => {
+    for (const page of exportPages) {
+      it(`GET ${page.label} → ${page.expect[role]}`, async () => {
+        const res = await sessions[role].agent.get(page.path());
+        expect(res.status).toBe(page.expect[role]);
+        if (res.status === 403) {
+          expect(res.text).toContain(role === 'department' ? '评查结果尚未发布' : '您没有权限访问此页面或执行此操作');
+        }
+        if (res.status === 404) expect(res.text).toContain('不存在');
+      }, 30_000);
+    }
+
+    it(`links ${role}, on the bulletin pages it can open, only to pages it may open`, async () => {
+      const { agent } = sessions[role];
+      const checked = new Set<string>();
+      for (const start of [`/campaigns/${exp.campaign}/bulletin`, `/campaigns/${ids.campaignA}/bulletin`]) {
+        const page = await agent.get(start);
+        if (page.status !== 200) continue;
+        const hrefs = [...page.text.matchAll(/<a [^>]*href="(\/[^"]*)"/g)].map((m) => m[1]!.replace(/&amp;/g, '&'))
+          // The PDF is opened by every role in the table above; launching Chromium again here adds nothing.
+          .filter((h) => !h.startsWith('/assets/') && !h.endsWith('.pdf'));
+        for (const href of hrefs) {
+          if (checked.has(href)) continue;
+          checked.add(href);
+          expect((await agent.get(href)).status, `${start} links to ${href}`).toBe(200);
+        }
+      }
+      expect(checked.size > 0).toBe(role !== 'reviewer');
+    });
+  });
+
+  it('gives a department its own unit’s rows only', async () => {
+    const [ownName, otherName] = [await unitName(ids.a), await unitName(ids.b)];
+    for (const table of ['units', 'files']) {
+      const res = await sessions.department.agent.get(`/campaigns/${exp.campaign}/export/${table}.csv`);
+      expect(res.text, table).toContain(ownName);
+      expect(res.text, table).not.toContain(otherName);
+      expect(res.text, table).not.toContain('导出-B-001');
+    }
+    const bulletin = await sessions.department.agent.get(`/campaigns/${exp.campaign}/bulletin`);
+    expect(bulletin.text).toContain(`${ownName}参加交叉评查，评查案卷 1 件`);
+    expect(bulletin.text).not.toContain(otherName);
+    const bureau = await sessions.leader.agent.get(`/campaigns/${exp.campaign}/export/files.csv`);
+    expect(bureau.text).toContain('导出-A-001');
+    expect(bureau.text).toContain('导出-B-001');
+  });
+
+  it('offers the leader no form on the bulletin but the logout button', async () => {
+    for (const path of [`/campaigns/${exp.campaign}/bulletin`, `/campaigns/${ids.campaignA}/bulletin`]) {
+      const res = await sessions.leader.agent.get(path);
+      expect(res.status, path).toBe(200);
+      expect([...res.text.matchAll(/<form method="post" action="([^"]+)"/g)].map((m) => m[1]), path).toEqual(['/logout']);
+    }
+  });
+});

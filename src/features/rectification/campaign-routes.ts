@@ -6,13 +6,11 @@ import type { Deps } from '../../context.ts';
 import { asActor } from '../../context.ts';
 import type { CampaignRow } from '../../db/schema.ts';
 import { CAMPAIGN_STATUS_LABELS, type CampaignStatus } from '../../domain/campaigns.ts';
-import { ISSUE_SCOPE_LABELS, issuesOfUnit, type IssueScope } from '../../domain/issues.ts';
-import {
-  issueOverdue, issueState, ledgerSentence, ledgerTotals, measureOverdue, noticeFigures,
-} from '../../domain/ledger.ts';
+import { issuesOfUnit } from '../../domain/issues.ts';
+import { ledgerSentence, ledgerTotals, noticeFigures } from '../../domain/ledger.ts';
 import { can, unitScope } from '../../domain/policy.ts';
 import {
-  addDays, beijingDate, ITEM_STATE_LABELS, MEASURE_STATUS_LABELS, MEASURE_STATUSES, type ItemState, type MeasureStatus,
+  addDays, beijingDate, ITEM_STATE_LABELS, MEASURE_STATUS_LABELS, MEASURE_STATUSES, type MeasureStatus,
 } from '../../domain/rectification.ts';
 import { toCsv } from '../../exports/csv.ts';
 import { AppError, forbidden, ValidationError } from '../../web/app-error.ts';
@@ -23,19 +21,16 @@ import { byField, idParam, optionalId, text } from '../../web/form.ts';
 import { formatDate, formatDateTime } from '../../web/format.ts';
 import { visibleCampaign } from '../campaigns/service.ts';
 import { campaignIssues } from '../issues/service.ts';
-import { ledgerNotices, type LedgerItem, type LedgerMeasure, type LedgerNotice } from './ledger-queries.ts';
+import {
+  ISSUE_FILTER_LABELS, ISSUE_FILTERS, LEDGER_HEADERS, ledgerLines, ledgerNotices, ledgerRow, ledgerScopeLabel,
+  type IssueFilter, type LedgerFilter, type LedgerNotice,
+} from './ledger-queries.ts';
 import { DEFAULT_REQUIREMENTS, issueNotices, REQUIREMENTS_MAX } from './service.ts';
 
 export const rectificationUrl = (campaignId: number): string => `/campaigns/${campaignId}/rectification`;
 export const ledgerUrl = (campaignId: number): string => `${rectificationUrl(campaignId)}/ledger`;
 export const noticeUrl = (noticeId: number): string => `/rectification/notices/${noticeId}`;
 
-const ITEM_STATES: readonly ItemState[] = ['open', 'inProgress', 'verified'];
-const ISSUE_FILTERS = [...ITEM_STATES, 'overdue'] as const;
-type IssueFilter = (typeof ISSUE_FILTERS)[number];
-const ISSUE_FILTER_LABELS: Record<IssueFilter, string> = { ...ITEM_STATE_LABELS, overdue: '已逾期' };
-
-const scopeLabel = (scope: string): string => ISSUE_SCOPE_LABELS[scope as IssueScope] ?? scope;
 const collator = new Intl.Collator('zh-CN');
 
 /**
@@ -49,12 +44,6 @@ function bureauReader(req: Request, _res: Response, next: () => void): void {
 }
 
 const released = (campaign: CampaignRow): boolean => campaign.status === 'released';
-
-interface LedgerFilter {
-  unitId: number | null;
-  state: IssueFilter | null;
-  measure: MeasureStatus | null;
-}
 
 function readLedgerFilter(query: unknown, notices: readonly LedgerNotice[]): LedgerFilter {
   const unitId = optionalId(query, 'unitId');
@@ -75,53 +64,6 @@ const filterQuery = (filter: LedgerFilter): string => {
   const qs = params.toString();
   return qs ? `?${qs}` : '';
 };
-
-/** One ledger line: an issue with one of its measures (or with none yet). */
-interface LedgerLine {
-  notice: LedgerNotice;
-  item: LedgerItem;
-  itemNumber: number;
-  itemState: ItemState;
-  itemOverdue: boolean;
-  measure: LedgerMeasure | null;
-  measureOverdue: boolean;
-}
-
-/** The ledger's lines after the filters: notices of the unit, issues in the state, measures in the status. */
-function ledgerLines(notices: readonly LedgerNotice[], filter: LedgerFilter, today: string): LedgerLine[] {
-  const lines: LedgerLine[] = [];
-  for (const notice of notices) {
-    if (filter.unitId && notice.unitId !== filter.unitId) continue;
-    notice.items.forEach((item, index) => {
-      const state = issueState(item);
-      const overdue = issueOverdue(item, notice.deadline, today);
-      if (filter.state === 'overdue' ? !overdue : filter.state !== null && state !== filter.state) return;
-      const measures = filter.measure ? item.measures.filter((m) => m.status === filter.measure) : item.measures;
-      if (filter.measure && measures.length === 0) return;
-      const base = { notice, item, itemNumber: index + 1, itemState: state, itemOverdue: overdue };
-      if (measures.length === 0) lines.push({ ...base, measure: null, measureOverdue: false });
-      for (const m of measures) lines.push({ ...base, measure: m, measureOverdue: measureOverdue(m.status, notice.deadline, today) });
-    });
-  }
-  return lines;
-}
-
-const CSV_HEADERS = [
-  '序号', '单位', '文号', '发文日期', '整改期限', '问题序号', '问题', '问题性质', '屡查屡犯', '涉及案卷', '问题整改状态', '问题是否逾期',
-  '整改措施', '责任人', '完成日期', '整改佐证', '措施状态', '报送时间', '验收时间', '退回时间', '退回理由', '措施是否逾期',
-] as const;
-
-function csvRow(line: LedgerLine, index: number): string[] {
-  const m = line.measure;
-  return [
-    String(index + 1), line.notice.unitName, line.notice.docNumber, line.notice.issuedOn, line.notice.deadline,
-    String(line.itemNumber), line.item.wording, scopeLabel(line.item.scope), line.item.repeated ? '是' : '否',
-    line.item.files.map((f) => f.fileNumber).join('、'), ITEM_STATE_LABELS[line.itemState], line.itemOverdue ? '逾期' : '',
-    m?.description ?? '', m?.responsible ?? '', m?.completedOn ?? '', m?.evidence ?? '', m ? MEASURE_STATUS_LABELS[m.status] : '',
-    formatDateTime(m?.submittedAt), formatDateTime(m?.verifiedAt), formatDateTime(m?.returnedAt), m?.returnReason ?? '',
-    line.measureOverdue ? '逾期' : '',
-  ];
-}
 
 export function campaignRectificationRoutes(deps: Deps): Router {
   const router = Router();
@@ -235,7 +177,7 @@ export function campaignRectificationRoutes(deps: Deps): Router {
       group.rows.push({
         firstOfItem, rowspan: span === -1 ? lines.length - i : span,
         itemNumber: line.itemNumber, wording: line.item.wording, category: line.item.category,
-        scope: line.item.scope, scopeLabel: scopeLabel(line.item.scope), repeated: line.item.repeated,
+        scope: line.item.scope, scopeLabel: ledgerScopeLabel(line.item.scope), repeated: line.item.repeated,
         files: line.item.files.map((f) => f.fileNumber).join('、'),
         itemState: line.itemState, itemStateLabel: ITEM_STATE_LABELS[line.itemState], itemOverdue: line.itemOverdue,
         measure: m && {
@@ -270,8 +212,8 @@ export function campaignRectificationRoutes(deps: Deps): Router {
 
   router.get('/campaigns/:id/rectification/ledger.csv', bureauReader, async (req, res) => {
     const { campaign, notices, filter, now } = await ledgerOf(req);
-    const rows = ledgerLines(notices, filter, now).map(csvRow);
-    sendFile(res, `整改台账-${campaign.name}-${now}.csv`, 'csv', toCsv(CSV_HEADERS, rows));
+    const rows = ledgerLines(notices, filter, now).map(ledgerRow);
+    sendFile(res, `整改台账-${campaign.name}-${now}.csv`, 'csv', toCsv(LEDGER_HEADERS, rows));
   });
 
   return router;

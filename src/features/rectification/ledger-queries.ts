@@ -1,7 +1,11 @@
 // Reads for the campaign's rectification pages (notices overview, 整改台账) and the home page's deadlines.
 // Deleted measures (deleted_at set) are left out everywhere: they were drafts the unit withdrew.
+// Also the ledger's lines and its table row (整改台账), shared by the ledger page, its CSV and the campaign workbook.
 import type { DbOrTrx } from '../../db/connection.ts';
-import type { MeasureStatus } from '../../domain/rectification.ts';
+import { ISSUE_SCOPE_LABELS, type IssueScope } from '../../domain/issues.ts';
+import { issueOverdue, issueState, measureOverdue } from '../../domain/ledger.ts';
+import { ITEM_STATE_LABELS, MEASURE_STATUS_LABELS, type ItemState, type MeasureStatus } from '../../domain/rectification.ts';
+import { formatDateTime } from '../../web/format.ts';
 
 export interface LedgerMeasure {
   id: number;
@@ -120,4 +124,70 @@ export function returnedMeasures(db: DbOrTrx, unitId: number) {
     .where('rectification_notices.unit_id', '=', unitId).where('rectification_measures.status', '=', 'returned')
     .where('rectification_measures.deleted_at', 'is', null).where('campaigns.status', '!=', 'closed')
     .orderBy('rectification_measures.returned_at').orderBy('rectification_measures.id').execute();
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The ledger's lines (整改台账): one line per issue and measure, as the ledger page, its CSV and the workbook show them.
+
+const ITEM_STATES: readonly ItemState[] = ['open', 'inProgress', 'verified'];
+export const ISSUE_FILTERS = [...ITEM_STATES, 'overdue'] as const;
+export type IssueFilter = (typeof ISSUE_FILTERS)[number];
+export const ISSUE_FILTER_LABELS: Record<IssueFilter, string> = { ...ITEM_STATE_LABELS, overdue: '已逾期' };
+
+export interface LedgerFilter {
+  unitId: number | null;
+  state: IssueFilter | null;
+  measure: MeasureStatus | null;
+}
+
+export const NO_LEDGER_FILTER: LedgerFilter = { unitId: null, state: null, measure: null };
+
+export const ledgerScopeLabel = (scope: string): string => ISSUE_SCOPE_LABELS[scope as IssueScope] ?? scope;
+
+/** One ledger line: an issue with one of its measures (or with none yet). */
+export interface LedgerLine {
+  notice: LedgerNotice;
+  item: LedgerItem;
+  itemNumber: number;
+  itemState: ItemState;
+  itemOverdue: boolean;
+  measure: LedgerMeasure | null;
+  measureOverdue: boolean;
+}
+
+/** The ledger's lines after the filters: notices of the unit, issues in the state, measures in the status. */
+export function ledgerLines(notices: readonly LedgerNotice[], filter: LedgerFilter, today: string): LedgerLine[] {
+  const lines: LedgerLine[] = [];
+  for (const notice of notices) {
+    if (filter.unitId && notice.unitId !== filter.unitId) continue;
+    notice.items.forEach((item, index) => {
+      const state = issueState(item);
+      const overdue = issueOverdue(item, notice.deadline, today);
+      if (filter.state === 'overdue' ? !overdue : filter.state !== null && state !== filter.state) return;
+      const measures = filter.measure ? item.measures.filter((m) => m.status === filter.measure) : item.measures;
+      if (filter.measure && measures.length === 0) return;
+      const base = { notice, item, itemNumber: index + 1, itemState: state, itemOverdue: overdue };
+      if (measures.length === 0) lines.push({ ...base, measure: null, measureOverdue: false });
+      for (const m of measures) lines.push({ ...base, measure: m, measureOverdue: measureOverdue(m.status, notice.deadline, today) });
+    });
+  }
+  return lines;
+}
+
+export const LEDGER_HEADERS = [
+  '序号', '单位', '文号', '发文日期', '整改期限', '问题序号', '问题', '问题性质', '屡查屡犯', '涉及案卷', '问题整改状态', '问题是否逾期',
+  '整改措施', '责任人', '完成日期', '整改佐证', '措施状态', '报送时间', '验收时间', '退回时间', '退回理由', '措施是否逾期',
+] as const;
+
+/** A ledger line as a table row under LEDGER_HEADERS (the two sequence numbers as numbers, everything else text). */
+export function ledgerRow(line: LedgerLine, index: number): (string | number)[] {
+  const m = line.measure;
+  return [
+    index + 1, line.notice.unitName, line.notice.docNumber, line.notice.issuedOn, line.notice.deadline,
+    line.itemNumber, line.item.wording, ledgerScopeLabel(line.item.scope), line.item.repeated ? '是' : '否',
+    line.item.files.map((f) => f.fileNumber).join('、'), ITEM_STATE_LABELS[line.itemState], line.itemOverdue ? '逾期' : '',
+    m?.description ?? '', m?.responsible ?? '', m?.completedOn ?? '', m?.evidence ?? '', m ? MEASURE_STATUS_LABELS[m.status] : '',
+    formatDateTime(m?.submittedAt), formatDateTime(m?.verifiedAt), formatDateTime(m?.returnedAt), m?.returnReason ?? '',
+    line.measureOverdue ? '逾期' : '',
+  ];
 }

@@ -9,6 +9,7 @@ import * as m0004 from './0004_sampled_files_history.ts';
 import * as m0005 from './0005_reviews.ts';
 import * as m0006 from './0006_issue_groups.ts';
 import * as m0007 from './0007_rectification.ts';
+import * as m0008 from './0008_annual_ratings.ts';
 
 type Step = { up(db: Kysely<any>): Promise<void>; down?(db: Kysely<any>): Promise<void> };
 
@@ -27,4 +28,5 @@ export const migrations: Record<string, Migration> = {
   '0005_reviews': transactional(m0005),
   '0006_issue_groups': transactional(m0006),
   '0007_rectification': transactional(m0007),
+  '0008_annual_ratings': transactional(m0008),
 };

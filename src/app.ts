@@ -19,6 +19,7 @@ import { exportRoutes } from './features/statistics/export-routes.ts';
 import { statisticsRoutes } from './features/statistics/statistics-routes.ts';
 import { campaignRectificationRoutes } from './features/rectification/campaign-routes.ts';
 import { noticeRectificationRoutes } from './features/rectification/notice-routes.ts';
+import { ratingRoutes } from './features/ratings/routes.ts';
 import { progressRoutes } from './features/reviews/progress-routes.ts';
 import { resultRoutes } from './features/reviews/result-routes.ts';
 import { sheetRoutes } from './features/reviews/sheet-routes.ts';
@@ -83,6 +84,7 @@ export async function createApp(deps: Deps): Promise<express.Express> {
   app.use(exportRoutes(deps));
   app.use(campaignRectificationRoutes(deps));
   app.use(noticeRectificationRoutes(deps));
+  app.use(ratingRoutes(deps));
   app.use(auditRoutes(deps));
 
   app.use(notFoundHandler);

@@ -366,6 +366,26 @@ export interface AttachmentTable {
   removed_at: string | null;
 }
 
+export interface RatingRuleTable {
+  id: Generated<number>;
+  year: number;
+  rule: string; // JSON RatingRule
+  updated_at: string;
+  updated_by: number | null;
+}
+
+export interface RatingPublicationTable {
+  id: Generated<number>;
+  year: number;
+  revision: number;
+  supersedes_id: number | null;
+  rule: string; // JSON RatingRule
+  rows: string; // JSON RatedUnit[] (src/domain/rating-diff.ts)
+  note: string | null;
+  published_at: string;
+  published_by: number | null;
+}
+
 export interface Database {
   units: UnitTable;
   users: UserTable;
@@ -395,6 +415,8 @@ export interface Database {
   rectification_items: RectificationItemTable;
   rectification_measures: RectificationMeasureTable;
   attachments: AttachmentTable;
+  rating_rules: RatingRuleTable;
+  rating_publications: RatingPublicationTable;
 }
 
 export type UnitRow = Selectable<UnitTable>;
@@ -411,3 +433,4 @@ export type ReviewMarkRow = Selectable<ReviewMarkTable>;
 export type FinalResultRow = Selectable<FinalResultTable>;
 export type ObjectionRow = Selectable<ObjectionTable>;
 export type RecheckRow = Selectable<RecheckTable>;
+export type RatingPublicationRow = Selectable<RatingPublicationTable>;

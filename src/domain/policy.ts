@@ -31,7 +31,9 @@ export type Action =
   | 'objection.decide'
   | 'rectification.view'
   | 'rectification.edit'
-  | 'rectification.verify';
+  | 'rectification.verify'
+  | 'rating.view'
+  | 'rating.publish';
 
 /** What the action is aimed at, when it is aimed at one thing. */
 export interface Target {
@@ -88,6 +90,9 @@ const rules: Record<Action, Rule> = {
   'rectification.view': readScoped,
   'rectification.edit': (actor, target) => actor.role === 'department' && (target?.unitId === undefined || target.unitId === actor.unitId),
   'rectification.verify': roles('admin'),
+  // Annual rating: the bureau reads every unit's row; a department only its own (narrowed by the service).
+  'rating.view': readScoped,
+  'rating.publish': roles('admin'),
 };
 
 export function can(actor: Actor, action: Action, target?: Target): boolean {

@@ -14,6 +14,7 @@ const ITEMS: { href: string; label: string; departmentLabel?: string; action: Ac
   { href: '/queue', label: '我的评查任务', action: 'queue.view' },
   { href: '/campaigns', label: '评查活动', action: 'campaign.list' },
   { href: '/rectification', label: '整改', departmentLabel: '本单位整改', action: 'rectification.view' },
+  { href: '/ratings', label: '年度考评', action: 'rating.view' },
   { href: '/units', label: '单位管理', departmentLabel: '本单位', action: 'unit.list' },
   { href: '/users', label: '用户管理', departmentLabel: '本单位人员', action: 'user.list' },
   { href: '/rubrics', label: '评查标准', action: 'rubric.view' },

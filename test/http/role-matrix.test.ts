@@ -287,10 +287,10 @@ function navOf(html: string): [string, string][] {
 
 describe('navigation', () => {
   const expected: Record<Role, [string, string][]> = {
-    admin: [['/', '工作台'], ['/campaigns', '评查活动'], ['/rectification', '整改'], ['/units', '单位管理'], ['/users', '用户管理'], ['/rubrics', '评查标准'], ['/audit', '操作日志']],
-    leader: [['/', '工作台'], ['/campaigns', '评查活动'], ['/rectification', '整改'], ['/units', '单位管理'], ['/users', '用户管理'], ['/rubrics', '评查标准'], ['/audit', '操作日志']],
+    admin: [['/', '工作台'], ['/campaigns', '评查活动'], ['/rectification', '整改'], ['/ratings', '年度考评'], ['/units', '单位管理'], ['/users', '用户管理'], ['/rubrics', '评查标准'], ['/audit', '操作日志']],
+    leader: [['/', '工作台'], ['/campaigns', '评查活动'], ['/rectification', '整改'], ['/ratings', '年度考评'], ['/units', '单位管理'], ['/users', '用户管理'], ['/rubrics', '评查标准'], ['/audit', '操作日志']],
     reviewer: [['/', '工作台'], ['/queue', '我的评查任务'], ['/campaigns', '评查活动'], ['/rubrics', '评查标准']],
-    department: [['/', '工作台'], ['/campaigns', '评查活动'], ['/rectification', '本单位整改'], ['/units', '本单位'], ['/users', '本单位人员'], ['/rubrics', '评查标准']],
+    department: [['/', '工作台'], ['/campaigns', '评查活动'], ['/rectification', '本单位整改'], ['/ratings', '年度考评'], ['/units', '本单位'], ['/users', '本单位人员'], ['/rubrics', '评查标准']],
   };
 
   it.each(ROLES)('shows %s only the links the role may open', async (role) => {
@@ -899,5 +899,80 @@ describe('campaign exports', () => {
       expect(res.status, path).toBe(200);
       expect([...res.text.matchAll(/<form method="post" action="([^"]+)"/g)].map((m) => m[1]), path).toEqual(['/logout']);
     }
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// Annual rating (年度考评): the bureau and departments read (a department its own unit's row only), the administrator
+// alone saves the rule and publishes; a reviewer is refused everywhere. By now the statistics and export blocks have
+// released 2026 campaigns of units A and B. Kept in one block of its own.
+
+describe('annual rating', () => {
+  const readers: Expect = { admin: 200, leader: 200, reviewer: 403, department: 200 };
+  const ratingPages: { label: string; path: string; expect: Expect }[] = [
+    { label: '/ratings', path: '/ratings', expect: readers },
+    { label: '/ratings/2026', path: '/ratings/2026', expect: readers },
+    { label: '/ratings/2026?source=live', path: '/ratings/2026?source=live', expect: readers },
+    { label: '/ratings/2026.xlsx', path: '/ratings/2026.xlsx', expect: readers },
+    { label: '/ratings/2025 (no campaign)', path: '/ratings/2025', expect: readers },
+    { label: '/ratings/2026/revisions/1 (not published)', path: '/ratings/2026/revisions/1', expect: { ...readers, admin: 404, leader: 404, department: 404 } },
+    { label: '/ratings/abcd', path: '/ratings/abcd', expect: { ...readers, admin: 404, leader: 404, department: 404 } },
+  ];
+
+  describe.each(ROLES)('as %s', (role) => {
+    for (const page of ratingPages) {
+      it(`GET ${page.label} → ${page.expect[role]}`, async () => {
+        const res = await sessions[role].agent.get(page.path);
+        expect(res.status).toBe(page.expect[role]);
+        if (res.status === 403) expect(res.text).toContain('您没有权限访问此页面或执行此操作');
+      });
+    }
+
+    it(`POST the rule and publish as ${role}`, async () => {
+      const { agent, csrf } = sessions[role];
+      const rule = await agent.post('/ratings/2026/rule').type('form').send({ _csrf: csrf, rule: '[{"label":"达标","minAverage":60},{"label":"不达标"}]' });
+      const published = await agent.post('/ratings/2026/publish').type('form').send({ _csrf: csrf, note: '' });
+      const count = (await t.db.selectFrom('rating_publications').select('id').execute()).length;
+      if (role === 'admin') {
+        expect([rule.status, published.status]).toEqual([302, 302]);
+        expect(count).toBe(1);
+      } else {
+        expect([rule.status, published.status]).toEqual([403, 403]);
+        expect(count).toBe(0);
+        expect(await t.db.selectFrom('rating_rules').select('id').execute()).toEqual([]);
+      }
+    });
+  });
+
+  it('opens the published revision to readers only, and a department sees its own unit only', async () => {
+    for (const role of ROLES) {
+      expect((await sessions[role].agent.get('/ratings/2026/revisions/1')).status, role).toBe(role === 'reviewer' ? 403 : 200);
+    }
+    const [ownName, otherName] = await Promise.all([ids.a, ids.b].map(async (id) => (await t.db.selectFrom('units').select('name').where('id', '=', id).executeTakeFirstOrThrow()).name));
+    for (const path of ['/ratings/2026', '/ratings/2026/revisions/1']) {
+      const dept = await sessions.department.agent.get(path);
+      expect(dept.text, path).toContain(ownName!);
+      expect(dept.text, path).not.toContain(otherName!);
+      const leader = await sessions.leader.agent.get(path);
+      expect(leader.text, path).toContain(otherName!);
+      expect([...leader.text.matchAll(/<form method="post" action="([^"]+)"/g)].map((m) => m[1]), path).toEqual(['/logout']);
+    }
+  });
+
+  it.each(ROLES)('links %s, on the rating pages it can open, only to pages it may open', async (role) => {
+    const { agent } = sessions[role];
+    const checked = new Set<string>();
+    for (const start of ['/ratings', '/ratings/2026', '/ratings/2026?source=live', '/ratings/2026/revisions/1']) {
+      const page = await agent.get(start);
+      if (page.status !== 200) continue;
+      const hrefs = [...page.text.matchAll(/<a [^>]*href="(\/[^"]*)"/g)].map((m) => m[1]!.replace(/&#x3D;/g, '=').replace(/&amp;/g, '&'))
+        .filter((h) => !h.startsWith('/assets/'));
+      for (const href of hrefs) {
+        if (checked.has(href)) continue;
+        checked.add(href);
+        expect((await agent.get(href)).status, `${start} links to ${href}`).toBe(200);
+      }
+    }
+    expect(checked.size > 0).toBe(role !== 'reviewer');
   });
 });

@@ -15,6 +15,8 @@ describe('policy', () => {
     ['user.list', true, true, false, true],
     ['user.manage', true, false, false, false],
     ['audit.view', true, true, false, false],
+    ['rating.view', true, true, false, true],
+    ['rating.publish', true, false, false, false],
   ];
   it.each(table)('%s', (action, a, l, r, d) => {
     expect([admin, leader, reviewer, dept].map((actor) => can(actor, action))).toEqual([a, l, r, d]);
@@ -25,6 +27,8 @@ describe('policy', () => {
     expect(can(dept, 'unit.view', { unitId: 8 })).toBe(false);
     expect(can(dept, 'user.view', { userId: 99, unitId: 8 })).toBe(false);
     expect(can(leader, 'unit.view', { unitId: 8 })).toBe(true);
+    expect(can(dept, 'rating.view', { unitId: 7 })).toBe(true);
+    expect(can(dept, 'rating.view', { unitId: 8 })).toBe(false);
   });
   it('lets everyone read their own user record and nobody else’s unless allowed', () => {
     expect(can(reviewer, 'user.view', { userId: 3, unitId: 5 })).toBe(true);

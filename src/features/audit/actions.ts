@@ -53,6 +53,8 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'rectification.verify': '验收整改措施',
   'rectification.return': '退回整改措施',
   'rectification.attachment': '整改附件',
+  'rating.rule': '修改考评规则',
+  'rating.publish': '发布年度考评',
 };
 
 export const AUDIT_ENTITY_LABELS: Record<string, string> = {
@@ -65,6 +67,7 @@ export const AUDIT_ENTITY_LABELS: Record<string, string> = {
   review: '评查表',
   objection: '异议',
   rectification: '整改',
+  rating: '年度考评',
 };
 
 /** Column names in before/after snapshots, as the log page shows them. */
@@ -126,6 +129,9 @@ export const AUDIT_FIELD_LABELS: Record<string, string> = {
   responsible: '责任人',
   completedOn: '完成日期',
   evidence: '整改佐证',
+  rule: '考评规则',
+  revision: '版次',
+  note: '更正原因',
 };
 
 /** Where the same column means something else for another kind of record. */

@@ -121,6 +121,27 @@ describe('the statistics page in a browser', () => {
     await screenshot(page, 'statistics-results-veto');
   });
 
+  it('opens the bulletin 通报 from the campaign page: the paragraph, the tables and both charts, printable', async () => {
+    await page.goto(`${app.base}/campaigns/${fx.campaignId}`);
+    await page.getByRole('link', { name: '通报与导出' }).click();
+    await page.waitForURL(`${app.base}/campaigns/${fx.campaignId}/bulletin`);
+    const text = await page.locator('body').textContent();
+    expect(text).toContain('累计评查案卷 4 件');
+    expect(text).toContain('合格率 75.0%');
+    const charts = page.locator('.bulletin-chart svg');
+    expect(await charts.count()).toBe(2);
+    for (let i = 0; i < 2; i++) {
+      const box = await charts.nth(i).boundingBox();
+      expect(box!.width).toBeGreaterThan(200);
+      expect(box!.height).toBeGreaterThan(150);
+    }
+    expect(await charts.first().locator('text').allTextContents()).toEqual(expect.arrayContaining(['优秀：1（25%）']));
+    await page.emulateMedia({ media: 'print' });
+    await screenshot(page, 'bulletin-print');
+    await page.emulateMedia({ media: 'screen' });
+    expect(cspErrors).toEqual([]);
+  });
+
   it('shows a department its own unit, with its line next to the region\'s', async () => {
     await page.context().clearCookies();
     await login('dept-a', FIXTURE_PASSWORD);

@@ -1,6 +1,7 @@
 // View models for the notice side of rectification: the list of notices, one notice's 整改清单 with the forms
 // the actor may use, and the printed / downloadable 整改通知书. Pure: everything comes in as arguments (the
 // notice's data, the actor, today's Beijing date), so the same data always gives the same page.
+import { chineseNumeral } from '../../domain/rubric/describe.ts';
 import { ALLOWED_EXTENSIONS, ALLOWED_TYPES_TEXT, ATTACHMENT_MAX_BYTES, ATTACHMENTS_PER_MEASURE } from '../../domain/attachments.ts';
 import { FINDING_KIND_LABELS, ISSUE_SCOPE_LABELS, type FindingKind, type IssueScope } from '../../domain/issues.ts';
 import { can, type Actor } from '../../domain/policy.ts';
@@ -198,17 +199,6 @@ export function noticePage(detail: NoticeDetail, actor: Actor, today: string) {
 // ---------------------------------------------------------------------------------------------------------
 // The printed notice (整改通知书)
 
-const DIGITS = ['零', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
-
-/** 1 → 一, 10 → 十, 12 → 十二, 21 → 二十一 (the first-level numbering of an official document); Arabic past 99. */
-export function chineseNumber(n: number): string {
-  if (!Number.isInteger(n) || n < 1 || n > 99) return String(n);
-  if (n < 10) return DIGITS[n]!;
-  const tens = Math.floor(n / 10);
-  const ones = n % 10;
-  return `${tens === 1 ? '' : DIGITS[tens]}十${ones === 0 ? '' : DIGITS[ones]}`;
-}
-
 /** 2026-11-03 → 2026年11月3日 */
 export function chineseDate(date: string): string {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
@@ -226,7 +216,7 @@ export function noticeDocument(detail: NoticeDetail, bureauName: string) {
     issues: detail.items.map((item, i) => {
       const marks = [label(ISSUE_SCOPE_LABELS, item.scope as IssueScope), ...(item.repeated ? ['屡查屡犯'] : [])].join('，');
       return {
-        number: chineseNumber(i + 1),
+        number: chineseNumeral(i + 1),
         wording: item.wording.replace(/[。；;，,\s]+$/u, ''),
         marks,
         category: item.category,

@@ -1,6 +1,7 @@
 // View models for the notice side of rectification: the list of notices, one notice's 整改清单 with the forms
 // the actor may use, and the printed / downloadable 整改通知书. Pure: everything comes in as arguments (the
 // notice's data, the actor, today's Beijing date), so the same data always gives the same page.
+import { documentDate } from '../../domain/bulletin.ts';
 import { chineseNumeral } from '../../domain/rubric/describe.ts';
 import { ALLOWED_EXTENSIONS, ALLOWED_TYPES_TEXT, ATTACHMENT_MAX_BYTES, ATTACHMENTS_PER_MEASURE } from '../../domain/attachments.ts';
 import { FINDING_KIND_LABELS, ISSUE_SCOPE_LABELS, type FindingKind, type IssueScope } from '../../domain/issues.ts';
@@ -199,11 +200,6 @@ export function noticePage(detail: NoticeDetail, actor: Actor, today: string) {
 // ---------------------------------------------------------------------------------------------------------
 // The printed notice (整改通知书)
 
-/** 2026-11-03 → 2026年11月3日 */
-export function chineseDate(date: string): string {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
-  return m ? `${m[1]}年${Number(m[2])}月${Number(m[3])}日` : date;
-}
 
 export function noticeDocument(detail: NoticeDetail, bureauName: string) {
   const { notice, campaign } = detail;
@@ -224,9 +220,9 @@ export function noticeDocument(detail: NoticeDetail, bureauName: string) {
       };
     }),
     requirements: notice.requirements.split(/\r?\n/).map((p) => p.trim()).filter((p) => p !== ''),
-    deadlineText: `请于${chineseDate(notice.deadline)}前完成整改，并报送整改情况及佐证材料。`,
+    deadlineText: `请于${documentDate(notice.deadline)}前完成整改，并报送整改情况及佐证材料。`,
     bureauName,
-    issuedOn: chineseDate(notice.issued_on),
+    issuedOn: documentDate(notice.issued_on),
     unitName: detail.unitName,
     campaignName: campaign.name,
   };

@@ -200,7 +200,6 @@ export function noticePage(detail: NoticeDetail, actor: Actor, today: string) {
 // ---------------------------------------------------------------------------------------------------------
 // The printed notice (整改通知书)
 
-
 export function noticeDocument(detail: NoticeDetail, bureauName: string) {
   const { notice, campaign } = detail;
   const reviewed = detail.reviewedFileCount > 0 ? `，共评查你单位案卷 ${detail.reviewedFileCount} 卷` : '';

@@ -65,21 +65,26 @@ export function filterIssues(issues: readonly UnitIssue[], filter: Omit<IssueFil
   return issues.filter((i) => (filter.scope === null || i.scope === filter.scope) && (filter.category === null || i.category === filter.category));
 }
 
+/** What the table row and the detail page both say of an issue. */
+const issueFacts = (issue: UnitIssue) => ({
+  key: issue.key,
+  wording: issue.wording,
+  category: issue.category,
+  kind: issue.kind,
+  typeLabel: typeLabel(issue),
+  scope: issue.scope,
+  scopeLabel: ISSUE_SCOPE_LABELS[issue.scope],
+  unitCount: issue.unitCount,
+  fileCount: issue.fileCount,
+  repeatedUnits: issue.units.filter((u) => u.repeated).map((u) => u.unitName),
+});
+
 /** The rows of the issue table, numbered in the order given (the domain's: most frequent first). */
 export function issueRows(campaignId: number, issues: readonly UnitIssue[]) {
   return issues.map((issue, index) => ({
     no: index + 1,
-    key: issue.key,
+    ...issueFacts(issue),
     href: issueUrl(campaignId, issue.key),
-    wording: issue.wording,
-    category: issue.category,
-    kind: issue.kind,
-    typeLabel: typeLabel(issue),
-    scope: issue.scope,
-    scopeLabel: ISSUE_SCOPE_LABELS[issue.scope],
-    unitCount: issue.unitCount,
-    fileCount: issue.fileCount,
-    repeatedUnits: issue.units.filter((u) => u.repeated).map((u) => u.unitName),
     /** With a unit in view (a department, or the bureau's unit filter): that unit's figures. */
     unit: issue.unit ? { fileCount: issue.unit.fileCount, repeated: issue.unit.repeated } : null,
   }));
@@ -90,19 +95,10 @@ export function issueDetail(campaignId: number, issue: UnitIssue) {
   const repeated = new Set(issue.units.filter((u) => u.repeated).map((u) => u.unitId));
   const otherNotes = issue.kind === 'other' ? issue.findings.reduce((n, f) => n + f.notes.length, 0) : 0;
   return {
-    key: issue.key,
-    wording: issue.wording,
-    category: issue.category,
-    kind: issue.kind,
-    typeLabel: typeLabel(issue),
-    scope: issue.scope,
-    scopeLabel: ISSUE_SCOPE_LABELS[issue.scope],
-    unitCount: issue.unitCount,
-    fileCount: issue.fileCount,
+    ...issueFacts(issue),
     merged: issue.key.startsWith('group:'),
     otherNotes,
     units: issue.units.map((u) => ({ ...u })),
-    repeatedUnits: issue.units.filter((u) => u.repeated).map((u) => u.unitName),
     unit: issue.unit ? { ...issue.unit } : null,
     findings: issue.findings.map((f) => ({
       fileId: f.fileId,

@@ -145,3 +145,32 @@ export async function scoreAllAgreeing(t: TestApp, fx: ReviewFixture, release = 
   await transitionCampaign(admin, fx.campaignId, 'rechecking');
   await transitionCampaign(admin, fx.campaignId, 'released');
 }
+
+/**
+ * An earlier year's campaign with final results inserted directly (trend and history read only campaigns,
+ * case_files and final_results): 2025, unit A 80 and 90, unit B 70 — region average 80.
+ */
+export async function insertPastYear(t: TestApp, fx: ReviewFixture, status: 'released' | 'closed', withUnits = false): Promise<number> {
+  const now = new Date().toISOString();
+  const { id } = await t.db.insertInto('campaigns').values({
+    name: '2025年度行政执法案卷交叉评查', year: 2025, kind: 'cross', status, description: null, period_from: null, period_to: null,
+    reviewers_per_file: 2, disagreement_threshold_tenths: 50, common_issue_threshold: 3, objection_window_days: 5, rectification_days: 30,
+    doc_number_pattern: '案评整改〔{year}〕{seq}号', created_at: now, created_by: null, updated_at: now, status_changed_at: now,
+  }).returning('id').executeTakeFirstOrThrow();
+  if (withUnits) for (const unitId of [fx.units.a, fx.units.b]) await t.db.insertInto('campaign_units').values({ campaign_id: id, unit_id: unitId }).execute();
+  const result = async (unitId: number, fileNumber: string, tenths: number, grade: [string, string]) => {
+    const file = (await t.db.insertInto('case_files').values({
+      campaign_id: id, unit_id: unitId, file_number: fileNumber, case_type: 'penalty', cause: '往年案卷', handlers: '张三、李四', is_major: 0,
+      closed_on: '2025-03-01', pages: 20, source: 'import', created_at: now, created_by: null, field: null, party: null,
+    }).returning('id').executeTakeFirstOrThrow()).id;
+    await t.db.insertInto('final_results').values({
+      campaign_id: id, case_file_id: file, revision: 1, supersedes_id: null, method: 'average', total_tenths: tenths, grade_code: grade[0],
+      grade_label: grade[1], passing: 1, sheets: '[]', basis: '[]', withdrawn: '{"deductions":[],"vetoes":[]}', objection_id: null,
+      explanation: '', created_at: now, created_by: null, superseded_at: null,
+    }).execute();
+  };
+  await result(fx.units.a, 'DA-2025-001', 800, ['good', '良好']);
+  await result(fx.units.a, 'DA-2025-002', 900, ['excellent', '优秀']);
+  await result(fx.units.b, 'DB-2025-001', 700, ['pass', '合格']);
+  return id;
+}

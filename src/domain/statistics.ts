@@ -13,6 +13,7 @@
 // - coverage (评查面, self-check campaigns) = files with a final result ÷ the unit's reported total of files.
 import { averageTenths } from './reconciliation.ts';
 import { formatTenths } from './rubric/points.ts';
+import { bandIndex } from './rubric/scoring.ts';
 import type { GradeBand } from './rubric/types.ts';
 import { CASE_TYPE_LABELS, type CaseType } from './vocabulary.ts';
 
@@ -120,9 +121,9 @@ export interface CampaignStatistics {
   byReviewer: ReviewerRow[];
 }
 
-/** The band a score falls in (vetoes do not apply to a unit's average). */
+/** The band a score falls in (vetoes do not apply to a unit's average); the scoring engine's banding. */
 export function bandOf(bands: readonly GradeBand[], tenths: number): GradeBand | null {
-  return bands.find((b) => tenths >= Math.round(b.min * 10)) ?? bands[bands.length - 1] ?? null;
+  return bands.length === 0 ? null : bands[bandIndex(bands, tenths)]!;
 }
 
 /** Ranks by average, then total; equal rows share a rank (competition ranking). Rows without files get no rank. */

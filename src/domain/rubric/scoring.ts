@@ -113,10 +113,13 @@ export interface ReviewScore {
 const fmt = formatTenths;
 const gradeResult = (band: GradeBand): GradeResult => ({ code: band.code, label: band.label, passing: band.passing });
 
-function gradeIndex(rubric: Rubric, tenths: number): number {
-  const index = rubric.grades.findIndex((band) => tenths >= tenthsOf(band.min));
-  return index >= 0 ? index : rubric.grades.length - 1;
+/** Index of the band a score (in tenths) falls into: the first whose minimum it reaches, else the lowest. */
+export function bandIndex(bands: readonly GradeBand[], tenths: number): number {
+  const index = bands.findIndex((band) => tenths >= tenthsOf(band.min));
+  return index >= 0 ? index : bands.length - 1;
 }
+
+const gradeIndex = (rubric: Rubric, tenths: number): number => bandIndex(rubric.grades, tenths);
 
 /** The grade band a score (in tenths) falls into, ignoring vetoes. */
 export function gradeFor(rubric: Rubric, tenths: number): GradeResult {

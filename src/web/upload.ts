@@ -5,13 +5,14 @@ import multer from 'multer';
 import { AppError } from './app-error.ts';
 import { verifyCsrf } from './csrf.ts';
 
-export function singleUpload(field: string, maxBytes: number): RequestHandler {
+/** `tooLarge`: what to tell the user when the file is over the limit (imports by default). */
+export function singleUpload(field: string, maxBytes: number, tooLarge = `上传的文件超过 ${Math.round(maxBytes / 1024 / 1024)} MB 的上限，请拆分后分批导入`): RequestHandler {
   // Browsers send the file name as UTF-8; multer would read it as latin1 and turn 单位.csv into mojibake.
   const parse = multer({ storage: multer.memoryStorage(), defParamCharset: 'utf8', limits: { fileSize: maxBytes, files: 1, fields: 20 } }).single(field);
   return (req: Request, res: Response, next: NextFunction) => {
     parse(req, res, (err: unknown) => {
       if (err instanceof multer.MulterError && err.code === 'LIMIT_FILE_SIZE') {
-        return next(new AppError(413, `上传的文件超过 ${Math.round(maxBytes / 1024 / 1024)} MB 的上限，请拆分后分批导入`));
+        return next(new AppError(413, tooLarge));
       }
       if (err instanceof multer.MulterError) {
         return next(new AppError(400, err.code === 'LIMIT_FIELD_COUNT' || err.code === 'LIMIT_PART_COUNT'

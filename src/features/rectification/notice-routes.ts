@@ -40,7 +40,7 @@ const measureInput = (body: unknown): MeasureInput => ({
 export function noticeRectificationRoutes(deps: Deps): Router {
   const router = Router();
   const today = () => beijingDate(deps.clock.now());
-  const uploadEvidence = singleUpload('file', ATTACHMENT_MAX_BYTES + UPLOAD_SLACK);
+  const uploadEvidence = singleUpload('file', ATTACHMENT_MAX_BYTES + UPLOAD_SLACK, TOO_LARGE);
 
   /** The notice a record belongs to, if the user may see it: another unit's record is a 404, like a missing one. */
   async function noticeOf(ctx: Ctx, noticeId: number | undefined, what: string) {
@@ -133,7 +133,7 @@ export function noticeRectificationRoutes(deps: Deps): Router {
       noticeIdOfMeasure(deps.db, measureId)
         .then((noticeId) => noticeOf(ctx, noticeId, '整改措施'))
         .then((notice) => {
-          flash(req, 'error', err.status === 413 ? TOO_LARGE : err.message);
+          flash(req, 'error', err.message);
           res.redirect(noticeHref(notice.id));
         })
         .catch(next);

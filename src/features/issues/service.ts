@@ -88,8 +88,9 @@ export async function earlierFindings(db: DbOrTrx, campaign: CampaignRow): Promi
   return keys;
 }
 
-export async function campaignIssues(db: DbOrTrx, campaign: CampaignRow): Promise<Classification> {
-  return classifyIssues(await campaignFindings(db, campaign.id), campaign.common_issue_threshold, await earlierFindings(db, campaign));
+/** `findings`: the whole campaign's findings when the caller has already read them. */
+export async function campaignIssues(db: DbOrTrx, campaign: CampaignRow, findings?: readonly Finding[]): Promise<Classification> {
+  return classifyIssues(findings ?? await campaignFindings(db, campaign.id), campaign.common_issue_threshold, await earlierFindings(db, campaign));
 }
 
 async function campaignForMerge(ctx: Ctx, campaignId: number): Promise<CampaignRow> {

@@ -219,7 +219,10 @@ export async function campaignReport(db: DbOrTrx, campaign: CampaignRow, scope: 
   const units = await participants(db, campaign.id, unitId);
   const bands = await campaignBands(db, campaign.id);
   const ranges = scoreRanges(bands);
-  const results = await finalResults(db, campaign.id, unitId);
+  // The campaign's findings, read once: vetoed files, each file's issues and the classification come from them.
+  const allFindings = await campaignFindings(db, campaign.id);
+  const findings = unitId === null ? allFindings : allFindings.filter((f) => f.unitId === unitId);
+  const results = await finalResults(db, campaign.id, unitId, findings);
   // Reviewer calibration is not part of the exports: no sheets go in.
   const statistics = campaignStatistics(results, bands, units.map((u) => ({ unitId: u.id, unitName: u.name })), []);
   const unitName = unitId === null ? null : units[0]?.name ?? null;
@@ -252,7 +255,7 @@ export async function campaignReport(db: DbOrTrx, campaign: CampaignRow, scope: 
   const facts = await fileFacts(db, campaign.id, unitId);
   const sheets = await sheetsByFile(db, campaign.id, unitId);
   const findingsByFile = new Map<number, Finding[]>();
-  for (const f of await campaignFindings(db, campaign.id, unitId)) findingsByFile.set(f.fileId, [...(findingsByFile.get(f.fileId) ?? []), f]);
+  for (const f of findings) findingsByFile.set(f.fileId, [...(findingsByFile.get(f.fileId) ?? []), f]);
   const files = [...results].sort((a, b) => unitOrder(a.unitId) - unitOrder(b.unitId) || collator.compare(a.fileNumber, b.fileNumber));
   const fileRows: Cell[][] = files.map((f, i) => {
     const fact = facts.get(f.fileId);
@@ -282,7 +285,7 @@ export async function campaignReport(db: DbOrTrx, campaign: CampaignRow, scope: 
   };
 
   // 问题清单
-  const classification = await campaignIssues(db, campaign);
+  const classification = await campaignIssues(db, campaign, allFindings);
   const issues: IssueLine[] = unitId === null
     ? classification.issues
     : issuesOfUnit(classification, unitId).map((i) => ({ ...i, unitCount: 1, fileCount: i.unit.fileCount, units: [i.unit] }));

@@ -6,6 +6,7 @@ import type { GradeBand } from '../../domain/rubric/types.ts';
 import { campaignStatistics, type CampaignStatistics, type FileResult, type SheetScore } from '../../domain/statistics.ts';
 import type { CaseType } from '../../domain/vocabulary.ts';
 import { campaignUnits } from '../campaigns/queries.ts';
+import type { Finding } from '../../domain/issues.ts';
 import { campaignFindings } from '../issues/service.ts';
 import { parseStored } from '../rubrics/queries.ts';
 
@@ -20,8 +21,13 @@ export async function campaignBands(db: DbOrTrx, campaignId: number): Promise<Gr
   return pin ? parseStored(pin.content).grades : [];
 }
 
-/** The current final result of every file of the campaign, optionally of one unit (filtered in the query). */
-export async function finalResults(db: DbOrTrx, campaignId: number, unitId: number | null = null): Promise<(FileResult & { fileNumber: string; gradeLabel: string; method: string })[]> {
+/**
+ * The current final result of every file of the campaign, optionally of one unit (filtered in the query).
+ * `findings`: the campaign's findings when the caller has already read them (they tell which files hold a veto).
+ */
+export async function finalResults(
+  db: DbOrTrx, campaignId: number, unitId: number | null = null, findings?: readonly Finding[],
+): Promise<(FileResult & { fileNumber: string; gradeLabel: string; method: string })[]> {
   let q = db.selectFrom('final_results').innerJoin('case_files', 'case_files.id', 'final_results.case_file_id')
     .innerJoin('units', 'units.id', 'case_files.unit_id')
     .select(['final_results.case_file_id', 'final_results.total_tenths', 'final_results.grade_code', 'final_results.grade_label', 'final_results.passing',
@@ -29,7 +35,7 @@ export async function finalResults(db: DbOrTrx, campaignId: number, unitId: numb
     .where('final_results.campaign_id', '=', campaignId).where('final_results.superseded_at', 'is', null);
   if (unitId !== null) q = q.where('case_files.unit_id', '=', unitId);
   const rows = await q.orderBy('units.code').orderBy('case_files.file_number').execute();
-  const vetoed = new Set((await campaignFindings(db, campaignId, unitId)).filter((f) => f.kind === 'veto').map((f) => f.fileId));
+  const vetoed = new Set((findings ?? await campaignFindings(db, campaignId, unitId)).filter((f) => f.kind === 'veto').map((f) => f.fileId));
   return rows.map((r) => ({
     fileId: r.case_file_id, fileNumber: r.file_number, unitId: r.unit_id, unitName: r.unit_name, caseType: r.case_type as CaseType,
     totalTenths: r.total_tenths, gradeCode: r.grade_code, gradeLabel: r.grade_label, passing: r.passing === 1, vetoed: vetoed.has(r.case_file_id), method: r.method,
@@ -44,9 +50,9 @@ export async function submittedSheets(db: DbOrTrx, campaignId: number): Promise<
   return rows.map((r) => ({ fileId: r.case_file_id, reviewerId: r.reviewer_id, reviewerName: r.display_name, kind: r.kind as SheetScore['kind'], totalTenths: r.total_tenths }));
 }
 
-export async function statisticsOf(db: DbOrTrx, campaign: CampaignRow): Promise<CampaignStatistics> {
+export async function statisticsOf(db: DbOrTrx, campaign: CampaignRow, findings?: readonly Finding[]): Promise<CampaignStatistics> {
   const units = (await campaignUnits(db, campaign.id)).sort((a, b) => a.code.localeCompare(b.code)).map((u) => ({ unitId: u.id, unitName: u.name }));
-  return campaignStatistics(await finalResults(db, campaign.id), await campaignBands(db, campaign.id), units, await submittedSheets(db, campaign.id));
+  return campaignStatistics(await finalResults(db, campaign.id, null, findings), await campaignBands(db, campaign.id), units, await submittedSheets(db, campaign.id));
 }
 
 export interface YearPoint {

@@ -12,7 +12,7 @@ import { assertCan, ctxOf } from '../../web/auth.ts';
 import { idParam, optionalId } from '../../web/form.ts';
 import { campaignUnits } from '../campaigns/queries.ts';
 import { visibleCampaign } from '../campaigns/service.ts';
-import { campaignIssues } from '../issues/service.ts';
+import { campaignFindings, campaignIssues } from '../issues/service.ts';
 import { progressFiles } from '../reviews/progress-queries.ts';
 import { resultsReleased } from '../reviews/progress-routes.ts';
 import {
@@ -48,9 +48,11 @@ export function statisticsRoutes(deps: Deps): Router {
     const unit = unitId === null ? null : units.find((u) => u.id === unitId) ?? null;
     const bands = await campaignBands(db, id);
     const topGrade = bands[0]?.code ?? null;
-    const stats = await statisticsOf(db, campaign);
+    // Read once: the vetoed files of the whole campaign and of a unit, and the issues, all come from them.
+    const findings = await campaignFindings(db, id);
+    const stats = await statisticsOf(db, campaign, findings);
     // A unit in view: its own files' figures (the result list pins a department to its unit, so no unitId in its links).
-    const unitStats = unit ? campaignStatistics(await finalResults(db, id, unit.id), bands, [{ unitId: unit.id, unitName: unit.name }], []) : null;
+    const unitStats = unit ? campaignStatistics(await finalResults(db, id, unit.id, findings), bands, [{ unitId: unit.id, unitName: unit.name }], []) : null;
     const summary = unitStats ? unitStats.summary : stats.summary;
     const unitRow = unit ? stats.byUnit.find((r) => r.unitId === unit.id) ?? null : null;
     const scope: ResultsLink = unit && !department ? { unitId: unit.id } : {};
@@ -60,7 +62,7 @@ export function statisticsRoutes(deps: Deps): Router {
     const recheck = states.filter((f) => f.state === 'recheck').length;
     const bureau = can(actor, 'progress.view');
 
-    const classification = await campaignIssues(db, campaign);
+    const classification = await campaignIssues(db, campaign, findings);
     const issues = topIssues(unit ? issuesOfUnit(classification, unit.id) : classification.issues, id);
 
     const region = await yearlyAverages(db, null);

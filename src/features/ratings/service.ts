@@ -11,7 +11,7 @@ import { averageTenths } from '../../domain/reconciliation.ts';
 import { rankUnits, rate } from '../../domain/statistics.ts';
 import { conflict, forbidden, ValidationError } from '../../web/app-error.ts';
 import { auditActor, recordAudit } from '../audit/record.ts';
-import { campaignIssues } from '../issues/service.ts';
+import { campaignFindings, campaignIssues } from '../issues/service.ts';
 import { campaignBands, finalResults } from '../statistics/service.ts';
 import { publicationRecords, rectificationCounts, storedRule, unitsOf, yearCampaigns, type PublicationRecord } from './queries.ts';
 
@@ -61,7 +61,8 @@ export async function yearFigures(db: DbOrTrx, year: number): Promise<YearFigure
   const acc = new Map(units.map((u) => [u.id, { totals: [] as number[], passing: 0, excellent: 0, vetoes: 0, common: 0, individual: 0 }]));
   for (const campaign of campaigns) {
     const topCode = (await campaignBands(db, campaign.id))[0]?.code;
-    for (const f of await finalResults(db, campaign.id)) {
+    const findings = await campaignFindings(db, campaign.id); // once: vetoed files and the issues come from them
+    for (const f of await finalResults(db, campaign.id, null, findings)) {
       const a = acc.get(f.unitId);
       if (!a) continue; // a file of a unit no longer taking part: not counted, as on the statistics page
       a.totals.push(f.totalTenths);
@@ -69,7 +70,7 @@ export async function yearFigures(db: DbOrTrx, year: number): Promise<YearFigure
       if (f.gradeCode === topCode) a.excellent += 1;
       if (f.vetoed) a.vetoes += 1;
     }
-    for (const issue of (await campaignIssues(db, campaign)).issues) {
+    for (const issue of (await campaignIssues(db, campaign, findings)).issues) {
       for (const u of issue.units) {
         const a = acc.get(u.unitId);
         if (a) a[issue.scope === 'common' ? 'common' : 'individual'] += 1;

@@ -2,6 +2,7 @@ import type { DbOrTrx } from '../../db/connection.ts';
 import type { CampaignRow } from '../../db/schema.ts';
 import type { AssignableFile, DeclaredConflict, PoolReviewer } from '../../domain/assignment.ts';
 import type { CaseType, ReviewerPool } from '../../domain/vocabulary.ts';
+import { reviewedFileIds } from '../campaigns/queries.ts';
 import { caseTypesOf } from '../users/queries.ts';
 
 export async function poolOf(db: DbOrTrx, campaignId: number): Promise<(PoolReviewer & { unitName: string; active: boolean })[]> {
@@ -36,10 +37,8 @@ export async function filesToReview(db: DbOrTrx, campaign: CampaignRow): Promise
   let q = db.selectFrom('case_files').innerJoin('units', 'units.id', 'case_files.unit_id')
     .select(['case_files.id', 'case_files.unit_id', 'case_files.case_type', 'case_files.file_number', 'case_files.handlers', 'case_files.cause', 'units.name as unit_name'])
     .where('case_files.campaign_id', '=', campaign.id);
-  if (campaign.kind !== 'self') {
-    q = q.where('case_files.id', 'in', db.selectFrom('sampled_files').select('case_file_id')
-      .where('campaign_id', '=', campaign.id).where('removed_at', 'is', null));
-  }
+  const sample = reviewedFileIds(db, campaign);
+  if (sample) q = q.where('case_files.id', 'in', sample);
   const rows = await q.orderBy('units.code').orderBy('case_files.file_number').execute();
   return rows.map((r) => ({
     id: r.id, unitId: r.unit_id, caseType: r.case_type as CaseType, fileNumber: r.file_number, handlers: [r.handlers], // stored joined by 、; the assignment rules split it

@@ -76,3 +76,12 @@ export function campaignRubrics(db: DbOrTrx, campaignId: number) {
     .where('campaign_rubrics.campaign_id', '=', campaignId)
     .execute();
 }
+
+/**
+ * The ids of the files a campaign reviews, as a subquery for `where('case_files.id', 'in', …)`; null when that
+ * is every listed file (a self-check reviews its whole list; other kinds their active sample).
+ */
+export function reviewedFileIds(db: DbOrTrx, campaign: Pick<CampaignRow, 'id' | 'kind'>) {
+  if (campaign.kind === 'self') return null;
+  return db.selectFrom('sampled_files').select('case_file_id').where('campaign_id', '=', campaign.id).where('removed_at', 'is', null);
+}

@@ -14,7 +14,7 @@ import { AppError, conflict, forbidden, notFound, ValidationError } from '../../
 import { recordAudit, auditActor } from '../audit/record.ts';
 import { findVersionById, listVersions } from '../rubrics/queries.ts';
 import { previewAssignment } from '../assignment/service.ts';
-import { campaignRubrics, findCampaign, isParticipant, settingsColumns, settingsOf, statusOf } from './queries.ts';
+import { campaignRubrics, findCampaign, isParticipant, reviewedFileIds, settingsColumns, settingsOf, statusOf } from './queries.ts';
 
 
 /** The campaign, if the actor may see it; otherwise the same 404 as a campaign that does not exist. */
@@ -147,12 +147,9 @@ export async function pinRubric(ctx: Ctx, id: number, caseType: string, versionI
 
 /** The files this campaign reviews: all listed files in a self-check, otherwise the sample (without removed ones). */
 function reviewedFiles(db: DbOrTrx, campaign: CampaignRow) {
-  if (campaign.kind === 'self') {
-    return db.selectFrom('case_files').select(['id', 'case_type']).where('campaign_id', '=', campaign.id);
-  }
-  return db.selectFrom('sampled_files').innerJoin('case_files', 'case_files.id', 'sampled_files.case_file_id')
-    .select(['case_files.id', 'case_files.case_type'])
-    .where('sampled_files.campaign_id', '=', campaign.id).where('sampled_files.removed_at', 'is', null);
+  const q = db.selectFrom('case_files').select(['case_files.id', 'case_files.case_type']).where('case_files.campaign_id', '=', campaign.id);
+  const sample = reviewedFileIds(db, campaign);
+  return sample ? q.where('case_files.id', 'in', sample) : q;
 }
 
 export async function campaignFacts(db: DbOrTrx, campaign: CampaignRow): Promise<CampaignFacts> {

@@ -6,6 +6,7 @@ import type { DbOrTrx } from '../../db/connection.ts';
 import type { CampaignRow, Database } from '../../db/schema.ts';
 import type { FileState, ProgressFile, ProgressSheet, SheetState } from '../../domain/progress.ts';
 import type { CaseType } from '../../domain/vocabulary.ts';
+import { reviewedFileIds } from '../campaigns/queries.ts';
 
 export const PROGRESS_PAGE_SIZE = 50;
 export const RESULTS_PAGE_SIZE = 100;
@@ -57,10 +58,8 @@ function reviewedFiles(db: DbOrTrx, campaign: CampaignRow, filter: Partial<Progr
     .leftJoin('rechecks', 'rechecks.case_file_id', 'case_files.id')
     .leftJoin('users as rechecker', 'rechecker.id', 'rechecks.rechecker_id')
     .where('case_files.campaign_id', '=', campaign.id);
-  if (campaign.kind !== 'self') {
-    q = q.where('case_files.id', 'in', db.selectFrom('sampled_files').select('case_file_id')
-      .where('campaign_id', '=', campaign.id).where('removed_at', 'is', null));
-  }
+  const sample = reviewedFileIds(db, campaign);
+  if (sample) q = q.where('case_files.id', 'in', sample);
   if (filter.state) {
     const state = filter.state;
     q = q.where((eb) => stateCondition(eb, state));

@@ -10,8 +10,7 @@ import type { Rubric } from '../../domain/rubric/types.ts';
 import { conflict, forbidden, notFound, ValidationError } from '../../web/app-error.ts';
 import { auditActor, recordAudit } from '../audit/record.ts';
 import { findCampaign } from '../campaigns/queries.ts';
-import { parseStored } from '../rubrics/queries.ts';
-import { idsOf, withdrawnOf } from '../reviews/queries.ts';
+import { idsOf, rubricOfVersion, withdrawnOf } from '../reviews/queries.ts';
 
 export const GROUP_TITLE_MAX = 100;
 
@@ -50,7 +49,7 @@ export async function campaignFindings(db: DbOrTrx, campaignId: number, unitId: 
   const rubricOf = async (versionId: number): Promise<Rubric> => {
     let r = rubrics.get(versionId);
     if (!r) {
-      r = parseStored((await db.selectFrom('rubric_versions').select('content').where('id', '=', versionId).executeTakeFirstOrThrow()).content);
+      r = await rubricOfVersion(db, versionId);
       rubrics.set(versionId, r);
     }
     return r;
